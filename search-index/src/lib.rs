@@ -1,14 +1,100 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! Full-text search for grassroots sites: builds a static, sharded index per
+//! language that the browser client (`client/search.js`) queries without a
+//! server. See `format.rs` for the files and `tokenize.rs` for the terms.
+
+pub mod format;
+pub mod index;
+pub mod tokenize;
+
+pub use tokenize::{Language, Token, Tokenizer};
+
+use std::fmt;
+
+/// The client library (a classic script defining `globalThis.GrassrootsSearch`).
+pub const CLIENT_JS: &str = include_str!("../client/search.js");
+/// The search box UI for the default theme.
+pub const UI_JS: &str = include_str!("../client/ui.js");
+
+/// One page to index.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    /// Page URL relative to the site root, e.g. "units/propaganda/"
+    /// ("" = home page of the language root). The client prefixes it.
+    pub url: String,
+    pub title: String,
+    /// Breadcrumb titles shown in a result.
+    pub section_path: Vec<String>,
+    /// Page text in reading order, split at headings.
+    pub chunks: Vec<TextChunk>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A run of page text that starts at a heading (or at the top of the page).
+#[derive(Clone, Debug, Default)]
+pub struct TextChunk {
+    /// Heading text that starts this chunk (None before the first heading).
+    pub heading: Option<String>,
+    /// That heading's id, for deep links "url#anchor"; may contain CJK.
+    pub anchor: Option<String>,
+    /// Plain text, paragraphs separated by "\n".
+    pub text: String,
+}
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+/// The files of one language's index.
+#[derive(Clone, Debug)]
+pub struct SearchIndex {
+    pub files: Vec<IndexFile>,
+    /// File name of the entry file, relative to the language folder.
+    pub entry: String,
+}
+
+/// One file, written by the caller to `public/search/{lang}/{name}`.
+#[derive(Clone, Debug)]
+pub struct IndexFile {
+    /// Relative to `search/{lang}/`, e.g. "entry.3fa9c1d2.js".
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchError {
+    /// More files than a static host may accept (should not happen: counts
+    /// are capped by construction).
+    TooManyFiles(usize),
+    /// Data that does not decode (only from the decoding helpers).
+    Corrupt(&'static str),
+}
+
+impl fmt::Display for SearchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SearchError::TooManyFiles(n) => write!(f, "search index would need {n} files"),
+            SearchError::Corrupt(what) => write!(f, "corrupt search index data: {what}"),
+        }
     }
+}
+
+impl std::error::Error for SearchError {}
+
+/// Builds the index of one language's pages.
+pub fn build_index(language: Language, docs: &[Document]) -> Result<SearchIndex, SearchError> {
+    let inverted = index::invert(language, docs);
+    let metas: Vec<format::DocMeta<'_>> = docs
+        .iter()
+        .map(|d| format::DocMeta {
+            url: &d.url,
+            title: &d.title,
+            section_path: &d.section_path,
+        })
+        .collect();
+    let (files, entry) = format::write_index(&inverted, &metas)?;
+    Ok(SearchIndex {
+        files: files
+            .into_iter()
+            .map(|f| IndexFile {
+                name: f.name,
+                bytes: f.bytes,
+            })
+            .collect(),
+        entry,
+    })
 }

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Runs the browser client (search.js) against a built site on disk.
+//   node search-index/client/cli.mjs PUBLIC_DIR LANG QUERY [--limit N] [--offline]
+// Prints one JSON object:
+//   {"results": [{"url", "title", "excerpt", "section"}...], "bytes": N, "files": [...]}
+// best result first. "bytes"/"files" count the index files read (entry,
+// shards, result data), paths relative to PUBLIC_DIR. On a damaged index it
+// prints the same object with "error" and exits with status 1.
+import { createRequire } from "node:module";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const GS = require(join(here, "search.js"));
+
+export function openSite(publicDir, lang) {
+  const dir = join(publicDir, "search", lang);
+  let entries;
+  try {
+    entries = readdirSync(dir).filter((n) => /^entry\.[0-9a-f]+\.js$/.test(n));
+  } catch {
+    entries = [];
+  }
+  if (!entries.length) throw new Error(`no search index in ${dir}`);
+  // Several entries only if old builds were left behind: take the newest.
+  entries.sort((a, b) => statSync(join(dir, b)).mtimeMs - statSync(join(dir, a)).mtimeMs);
+  const stats = { bytes: 0, files: [] };
+  const load = async (name) => {
+    if (!/^[\w.-]+$/.test(name)) throw new Error(`bad search file name ${name}`);
+    const code = readFileSync(join(dir, name), "utf8");
+    stats.bytes += Buffer.byteLength(code);
+    stats.files.push(`search/${lang}/${name}`);
+    try {
+      new Function("GrassrootsSearch", code)(GS);
+    } catch (e) {
+      throw new Error(`search file ${name} is damaged (${e.name}: ${e.message})`);
+    }
+  };
+  return { index: GS.open({ entry: entries[0], load }), stats };
+}
+
+async function main(argv) {
+  const args = argv.filter((a) => !a.startsWith("--"));
+  const limitAt = argv.indexOf("--limit");
+  const limit = limitAt >= 0 ? Number(argv[limitAt + 1]) || 10 : 10;
+  if (limitAt >= 0) args.splice(args.indexOf(argv[limitAt + 1]), 1);
+  const [publicDir, lang, query = ""] = args;
+  if (!publicDir || !lang) {
+    process.stderr.write("usage: cli.mjs PUBLIC_DIR LANG QUERY [--limit N] [--offline]\n");
+    process.exit(2);
+  }
+  let stats = { bytes: 0, files: [] };
+  try {
+    const site = openSite(publicDir, lang);
+    stats = site.stats;
+    const results = await site.index.results(query, { limit, offline: argv.includes("--offline") });
+    const out = results.map((r) => ({ url: r.url, title: r.title, excerpt: r.excerpt, section: r.section }));
+    process.stdout.write(JSON.stringify({ results: out, bytes: stats.bytes, files: stats.files }) + "\n");
+  } catch (e) {
+    process.stdout.write(JSON.stringify({ results: [], bytes: stats.bytes, files: stats.files, error: String(e.message || e) }) + "\n");
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2));
+}

@@ -1,0 +1,676 @@
+/* grassroots search client — a classic script (no modules: module scripts
+ * are blocked on file://), no dependencies, no build step.
+ * Defines globalThis.GrassrootsSearch. Runs in browsers (data files loaded by
+ * <script> elements, over http:// and file://) and in Node (the caller passes
+ * a loader that reads and evaluates the files).
+ * The tokenizer mirrors search-index/src/tokenize.rs exactly; a test compares
+ * the two over a whole corpus vocabulary. Change both or neither. */
+(function (root) {
+  "use strict";
+
+  // ------------------------------------------------------------ tokenizer
+  var MAX_WORD_CHARS = 40;
+  var WORD_CHAR = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]/u;
+
+  function isCjk(cp) {
+    return cp === 0x3005 || cp === 0x3007 ||
+      (cp >= 0x3040 && cp <= 0x30ff) || (cp >= 0x31f0 && cp <= 0x31ff) ||
+      (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) ||
+      (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x3ffff);
+  }
+
+  // Character class: 1 = CJK, 2 = word, 0 = separator.
+  function charClass(ch) {
+    var cp = ch.codePointAt(0);
+    if (isCjk(cp)) return 1;
+    if (cp < 128) return (cp >= 48 && cp <= 57) || (cp >= 97 && cp <= 122) || (cp >= 65 && cp <= 90) ? 2 : 0;
+    return WORD_CHAR.test(ch) ? 2 : 0;
+  }
+
+  function wordTerm(word, stem) {
+    var lower = Array.from(word.toLowerCase()).slice(0, MAX_WORD_CHARS).join("");
+    if (stem && /^[a-z]+$/.test(lower)) return stemEnglish(lower);
+    return lower;
+  }
+
+  /* Walks text (already normalised) and calls emit(term, pos, start, end,
+   * info) for each token; start/end are UTF-16 offsets into `text`.
+   * info: {word: raw word} for words, {run: run length, i: index} for CJK. */
+  function scan(text, stem, startPos, emit) {
+    var pos = startPos, word = "", wordStart = 0, run = [], runStart = [];
+    function flushWord(end) {
+      if (word) { emit(wordTerm(word, stem), pos, wordStart, end, { word: word }); pos++; word = ""; }
+    }
+    function flushRun(end) {
+      var n = run.length;
+      for (var i = 0; i < n; i++) {
+        var term = i + 1 < n ? run[i] + run[i + 1] : run[i];
+        var e = i + 1 < n ? runStart[i + 1] + run[i + 1].length : end;
+        emit(term, pos + i, runStart[i], e, { run: n, i: i });
+      }
+      pos += n; run = []; runStart = [];
+    }
+    var offset = 0;
+    for (var ch of text) {
+      var k = charClass(ch);
+      if (k === 1) {
+        flushWord(offset);
+        run.push(ch); runStart.push(offset);
+      } else if (k === 2) {
+        if (run.length) flushRun(offset);
+        if (!word) wordStart = offset;
+        word += ch;
+      } else {
+        flushWord(offset);
+        if (run.length) flushRun(offset);
+      }
+      offset += ch.length;
+    }
+    flushWord(offset);
+    if (run.length) flushRun(offset);
+    return pos;
+  }
+
+  /** Terms of a text, exactly as the index builder makes them. */
+  function tokenize(text, stem) {
+    var out = [];
+    scan(String(text).normalize("NFKC"), stem !== false, 0, function (term, pos) {
+      out.push({ term: term, pos: pos });
+    });
+    return out;
+  }
+
+  // ------------------------------------------- Snowball English (Porter2)
+  // Port of the Snowball "english" algorithm as compiled in rust-stemmers.
+  // Called only on words of ASCII letters a-z.
+  var EXC1 = { skis: "ski", skies: "sky", dying: "die", lying: "lie", tying: "tie", idly: "idl",
+    gently: "gentl", ugly: "ugli", early: "earli", only: "onli", singly: "singl",
+    sky: "sky", news: "news", howe: "howe", atlas: "atlas", cosmos: "cosmos", bias: "bias", andes: "andes" };
+  var EXC2 = { inning: 1, outing: 1, canning: 1, herring: 1, earring: 1, proceed: 1, exceed: 1, succeed: 1 };
+  function isV(c) { return c === "a" || c === "e" || c === "i" || c === "o" || c === "u" || c === "y"; }
+  var STEP2 = [["ization", "ize"], ["ational", "ate"], ["fulness", "ful"], ["ousness", "ous"], ["iveness", "ive"],
+    ["tional", "tion"], ["biliti", "ble"], ["lessli", "less"], ["entli", "ent"], ["ation", "ate"], ["alism", "al"],
+    ["aliti", "al"], ["ousli", "ous"], ["iviti", "ive"], ["fulli", "ful"], ["enci", "ence"], ["anci", "ance"],
+    ["abli", "able"], ["izer", "ize"], ["ator", "ate"], ["alli", "al"], ["bli", "ble"], ["ogi", "og"], ["li", ""]];
+  var STEP3 = [["ational", "ate"], ["tional", "tion"], ["alize", "al"], ["icate", "ic"], ["iciti", "ic"],
+    ["ative", ""], ["ical", "ic"], ["ness", ""], ["ful", ""]];
+  var STEP4 = ["ement", "ment", "ance", "ence", "able", "ible", "ant", "ent", "ism", "ate", "iti", "ous", "ive",
+    "ize", "ion", "al", "er", "ic"];
+
+  function stemEnglish(w) {
+    if (Object.prototype.hasOwnProperty.call(EXC1, w)) return EXC1[w];
+    if (w.length < 3) return w;
+    // prelude: Y for consonant y
+    var a = w.split("");
+    var yFound = false;
+    if (a[0] === "y") { a[0] = "Y"; yFound = true; }
+    for (var i = 1; i < a.length; i++) if (a[i] === "y" && isV(a[i - 1])) { a[i] = "Y"; yFound = true; }
+    w = a.join("");
+    // regions
+    var p1 = w.length, p2 = w.length;
+    var m = /^(gener|commun|arsen)/.exec(w);
+    var j;
+    if (m) p1 = m[0].length;
+    else {
+      for (j = 0; j < w.length && !isV(w[j]); j++);
+      for (; j < w.length && isV(w[j]); j++);
+      if (j < w.length) p1 = j + 1;
+    }
+    if (p1 < w.length) {
+      for (j = p1; j < w.length && !isV(w[j]); j++);
+      for (; j < w.length && isV(w[j]); j++);
+      if (j < w.length) p2 = j + 1;
+    }
+    function ends(s) { return w.length >= s.length && w.slice(w.length - s.length) === s; }
+    function shortV(end) { // w[0:end] ends in a short syllable
+      if (end >= 3 && !isV(w[end - 1]) && "wxY".indexOf(w[end - 1]) < 0 && isV(w[end - 2]) && !isV(w[end - 3])) return true;
+      return end === 2 && isV(w[0]) && !isV(w[1]);
+    }
+    // Step 1a
+    if (ends("sses")) w = w.slice(0, -2);
+    else if (ends("ied") || ends("ies")) w = w.length > 4 ? w.slice(0, -2) : w.slice(0, -1);
+    else if (ends("us") || ends("ss")) { /* unchanged */ }
+    else if (ends("s")) {
+      for (j = 0; j < w.length - 2; j++) if (isV(w[j])) break;
+      if (j < w.length - 2) w = w.slice(0, -1);
+    }
+    if (EXC2[w]) return w;
+    // Step 1b
+    var sfx = null;
+    var list1b = ["eedly", "ingly", "edly", "eed", "ing", "ed"];
+    for (j = 0; j < list1b.length; j++) if (ends(list1b[j])) { sfx = list1b[j]; break; }
+    if (sfx === "eed" || sfx === "eedly") {
+      if (w.length - sfx.length >= p1) w = w.slice(0, w.length - sfx.length) + "ee";
+    } else if (sfx) {
+      var stemPart = w.slice(0, w.length - sfx.length);
+      var hasV = false;
+      for (j = 0; j < stemPart.length; j++) if (isV(stemPart[j])) { hasV = true; break; }
+      if (hasV) {
+        w = stemPart;
+        if (ends("at") || ends("bl") || ends("iz")) w += "e";
+        else if (/(bb|dd|ff|gg|mm|nn|pp|rr|tt)$/.test(w)) w = w.slice(0, -1);
+        else if (w.length === p1 && shortV(w.length)) w += "e";
+      }
+    }
+    // Step 1c
+    if (w.length > 2 && (ends("y") || ends("Y")) && !isV(w[w.length - 2])) w = w.slice(0, -1) + "i";
+    // Step 2
+    for (j = 0; j < STEP2.length; j++) {
+      var s2 = STEP2[j][0];
+      if (ends(s2)) {
+        if (w.length - s2.length >= p1) {
+          if (s2 === "ogi") { if (w[w.length - 4] === "l") w = w.slice(0, -3) + "og"; }
+          else if (s2 === "li") { if ("cdeghkmnrt".indexOf(w[w.length - 3]) >= 0) w = w.slice(0, -2); }
+          else w = w.slice(0, w.length - s2.length) + STEP2[j][1];
+        }
+        break;
+      }
+    }
+    // Step 3
+    for (j = 0; j < STEP3.length; j++) {
+      var s3 = STEP3[j][0];
+      if (ends(s3)) {
+        if (w.length - s3.length >= p1 && (s3 !== "ative" || w.length - s3.length >= p2)) {
+          w = w.slice(0, w.length - s3.length) + STEP3[j][1];
+        }
+        break;
+      }
+    }
+    // Step 4
+    for (j = 0; j < STEP4.length; j++) {
+      var s4 = STEP4[j];
+      if (ends(s4)) {
+        if (w.length - s4.length >= p2) {
+          if (s4 === "ion") { var c = w[w.length - 4]; if (c === "s" || c === "t") w = w.slice(0, -3); }
+          else w = w.slice(0, w.length - s4.length);
+        }
+        break;
+      }
+    }
+    // Step 5
+    if (ends("e")) {
+      var base = w.length - 1;
+      if (base >= p2 || (base >= p1 && !shortV(base))) w = w.slice(0, -1);
+    } else if (ends("l")) {
+      if (w.length - 1 >= p2 && w[w.length - 2] === "l") w = w.slice(0, -1);
+    }
+    return yFound ? w.replace(/Y/g, "y") : w;
+  }
+
+  // ------------------------------------------------------------- decoding
+  function SearchDataError(message) {
+    var e = new Error(message);
+    e.name = "SearchDataError";
+    return e;
+  }
+
+  function fnv32(bytes, from) {
+    var h = 0x811c9dc5;
+    for (var i = from; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    return h >>> 0;
+  }
+
+  function Reader(bytes, at, end) { this.b = bytes; this.at = at; this.end = end; }
+  Reader.prototype.varint = function () {
+    var v = 0, mul = 1, b;
+    do {
+      if (this.at >= this.end) throw SearchDataError("truncated data");
+      b = this.b[this.at++];
+      v += (b & 127) * mul;
+      mul *= 128;
+      if (mul > 9007199254740992) throw SearchDataError("bad number");
+    } while (b >= 128);
+    return v;
+  };
+  Reader.prototype.byte = function () {
+    if (this.at >= this.end) throw SearchDataError("truncated data");
+    return this.b[this.at++];
+  };
+
+  var utf8 = new TextDecoder("utf-8", { fatal: true });
+
+  /** Decodes a shard payload (base64 string) into a dictionary; postings
+   * are decoded lazily per term. Throws SearchDataError on damage. */
+  function decodeShard(name, payload) {
+    if (typeof payload !== "string") throw SearchDataError("search file " + name + " is damaged (no data)");
+    var bin;
+    try { bin = atob(payload); } catch (e) { throw SearchDataError("search file " + name + " is damaged (bad base64)"); }
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    if (bytes.length < 7 || bytes[0] !== 71 || bytes[1] !== 83 || bytes[2] !== 49) throw SearchDataError("search file " + name + " is not a shard of this version");
+    var sum = (bytes[3] | bytes[4] << 8 | bytes[5] << 16 | bytes[6] << 24) >>> 0;
+    if (fnv32(bytes, 7) !== sum) throw SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site");
+    try {
+      var r = new Reader(bytes, 7, bytes.length);
+      var n = r.varint(), prev = new Uint8Array(0), terms = [], lens = [];
+      for (var t = 0; t < n; t++) {
+        var shared = r.varint(), len = r.varint();
+        if (shared > prev.length || r.at + len > r.end) throw SearchDataError("bad term");
+        var cur = new Uint8Array(shared + len);
+        cur.set(prev.subarray(0, shared));
+        cur.set(bytes.subarray(r.at, r.at + len), shared);
+        r.at += len;
+        terms.push(utf8.decode(cur));
+        lens.push(r.varint());
+        prev = cur;
+      }
+      var dict = new Map(), at = r.at;
+      for (t = 0; t < n; t++) {
+        if (at + lens[t] > bytes.length) throw SearchDataError("postings past end");
+        dict.set(terms[t], { bytes: bytes, at: at, end: at + lens[t], list: null });
+        at += lens[t];
+      }
+      return { terms: terms, dict: dict };
+    } catch (e) {
+      throw SearchDataError("search file " + name + " is damaged (" + e.message + ")");
+    }
+  }
+
+  /** [{doc, impact, blocks: [[block, [positions]]]}] */
+  function postings(entry) {
+    if (entry.list) return entry.list;
+    var r = new Reader(entry.bytes, entry.at, entry.end), df = r.varint(), out = [], doc = 0;
+    for (var i = 0; i < df; i++) {
+      doc = i === 0 ? r.varint() : doc + r.varint();
+      var impact = r.byte(), nb = r.varint(), blocks = [], block = 0;
+      for (var j = 0; j < nb; j++) {
+        var v = r.varint();
+        block = j === 0 ? Math.floor(v / 2) : block + Math.floor(v / 2);
+        var pos = [];
+        if (v & 1) {
+          var np = r.varint(), p = 0;
+          for (var k = 0; k < np; k++) { p = k === 0 ? r.varint() : p + r.varint(); pos.push(p); }
+        }
+        blocks.push([block, pos]);
+      }
+      out.push({ doc: doc, impact: impact, blocks: blocks });
+    }
+    entry.list = out;
+    return out;
+  }
+
+  // -------------------------------------------------------------- loading
+  var registry = new Map(), waiting = new Map();
+
+  function register(name, payload) {
+    registry.set(name, payload);
+    var w = waiting.get(name);
+    if (w) { waiting.delete(name); w.forEach(function (f) { f(); }); }
+  }
+
+  /* Browser loader: one <script> per file. A file that loads but does not
+   * register (truncated, wrong build) is an error, not a hang. */
+  function scriptLoader(baseUrl) {
+    return function (name) {
+      return new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = new URL(name, baseUrl).href;
+        s.async = true;
+        s.onload = function () {
+          if (registry.has(name)) resolve(); else reject(SearchDataError("search file " + name + " is damaged or from another build"));
+          s.remove();
+        };
+        s.onerror = function () { s.remove(); reject(SearchDataError("search file " + name + " could not be loaded")); };
+        document.head.appendChild(s);
+      });
+    };
+  }
+
+  function Index(entryName, load) {
+    this.entryName = entryName;
+    this.rawLoad = load;
+    this.loads = new Map();   // name → Promise
+    this.shards = new Map();  // name → decoded shard
+    this.filesRead = [];
+    this.entry = null;
+  }
+
+  Index.prototype.file = function (name) {
+    var self = this;
+    if (!self.loads.has(name)) {
+      var p = registry.has(name) ? Promise.resolve() : Promise.resolve(self.rawLoad(name));
+      p = p.then(function () {
+        if (!registry.has(name)) throw SearchDataError("search file " + name + " did not register its data");
+        self.filesRead.push(name);
+        return registry.get(name);
+      });
+      p.catch(function () { self.loads.delete(name); });
+      self.loads.set(name, p);
+    }
+    return self.loads.get(name);
+  };
+
+  Index.prototype.ready = function () {
+    var self = this;
+    if (!self.entryPromise) {
+      self.entryPromise = self.file(self.entryName).then(function (e) {
+        if (!e || e.v !== 1 || !Array.isArray(e.shards)) throw SearchDataError("search entry " + self.entryName + " is not of a supported version");
+        self.entry = e;
+        return e;
+      });
+      self.entryPromise.catch(function () { self.entryPromise = null; });
+    }
+    return self.entryPromise;
+  };
+
+  Index.prototype.shard = function (i) {
+    var self = this, name = "s." + self.entry.shards[i][1] + ".js";
+    if (self.shards.has(name)) return Promise.resolve(self.shards.get(name));
+    return self.file(name).then(function (payload) {
+      if (!self.shards.has(name)) self.shards.set(name, decodeShard(name, payload));
+      return self.shards.get(name);
+    });
+  };
+
+  // Last shard whose first term <= term (JS string order = UTF-16 order,
+  // the order the builder sorted by).
+  function shardOf(list, term) {
+    var lo = 0, hi = list.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (list[mid][0] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  // Bundle holding record `i` in a list of [first index, hash].
+  function bundleOf(list, i) {
+    var lo = 0, hi = list.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (list[mid][0] <= i) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  // ---------------------------------------------------------------- query
+  var PREFIX_WEIGHT = 0.8, MAX_EXPANSIONS = 40;
+
+  /* Query tokens: [{term, pos, prefix: [prefixes], exact: bool}]. A Chinese
+   * run of n ≥ 2 characters gives its n-1 bigrams (the final single
+   * character adds nothing the last bigram lacks); a lone CJK character is
+   * a prefix search. The last word, if the user is still typing it, also
+   * matches words that start with it. */
+  function parseQuery(q, stem) {
+    var text = String(q).normalize("NFKC");
+    var toks = [];
+    scan(text, stem, 0, function (term, pos, s, e, info) {
+      if (info.run !== undefined) {
+        if (info.run === 1) toks.push({ term: term, pos: pos, prefixes: [term], cjkChar: true });
+        else if (info.i < info.run - 1) toks.push({ term: term, pos: pos, prefixes: [] });
+      } else {
+        toks.push({ term: term, pos: pos, prefixes: [], word: info.word.toLowerCase() });
+      }
+    });
+    var last = toks[toks.length - 1];
+    if (last && last.word && !/\s$/.test(text) && /^[a-z]{2,}$/.test(last.word)) {
+      last.prefixes = [last.word];
+      if (last.term !== last.word) last.prefixes.push(last.term);
+      last.stemOf = last.word; // terms that are a stem of a longer typed word
+    }
+    return toks;
+  }
+
+  function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
+
+  Index.prototype.search = function (query, options) {
+    var self = this, opts = options || {};
+    var limit = opts.limit || 10;
+    if (typeof query !== "string" || !query.trim()) return Promise.resolve([]);
+    return self.ready().then(function (entry) {
+      var toks = parseQuery(query, entry.stem);
+      if (!toks.length) return [];
+      // Which shards: the exact term's, and the range of each prefix.
+      var need = new Set();
+      toks.forEach(function (t) {
+        need.add(shardOf(entry.shards, t.term));
+        t.prefixes.forEach(function (p) {
+          var a = shardOf(entry.shards, p), b = shardOf(entry.shards, p + "\uffff");
+          for (var i = a; i <= b && i < a + 3; i++) need.add(i);
+        });
+        if (t.stemOf) for (var k = 3; k < t.stemOf.length; k++) need.add(shardOf(entry.shards, t.stemOf.slice(0, k)));
+      });
+      var idx = Array.from(need);
+      return Promise.all(idx.map(function (i) { return self.shard(i); })).then(function (shards) {
+        return self.rank(entry, toks, shards, limit);
+      });
+    });
+  };
+
+  function lookup(shards, term) {
+    for (var i = 0; i < shards.length; i++) { var e = shards[i].dict.get(term); if (e) return e; }
+    return null;
+  }
+
+  // Candidate terms of a query token: [{term, weight, entry}].
+  function candidates(shards, tok) {
+    var out = [], seen = new Set();
+    var exact = lookup(shards, tok.term);
+    if (exact) { out.push({ term: tok.term, weight: 1, entry: exact }); seen.add(tok.term); }
+    var extra = [];
+    tok.prefixes.forEach(function (p) {
+      shards.forEach(function (s) {
+        // terms are sorted: binary search the first >= p
+        var lo = 0, hi = s.terms.length;
+        while (lo < hi) { var mid = (lo + hi) >> 1; if (s.terms[mid] < p) lo = mid + 1; else hi = mid; }
+        for (var i = lo; i < s.terms.length && s.terms[i].startsWith(p); i++) {
+          var t = s.terms[i];
+          if (!seen.has(t)) { seen.add(t); extra.push(t); }
+        }
+      });
+    });
+    if (tok.stemOf) {
+      for (var k = Math.max(3, tok.stemOf.length - 3); k < tok.stemOf.length; k++) {
+        var t = tok.stemOf.slice(0, k);
+        if (!seen.has(t) && lookup(shards, t)) { seen.add(t); extra.push(t); }
+      }
+    }
+    // A lone CJK character matches every term that starts with it at full
+    // weight: those terms are exactly its occurrences.
+    extra.sort(function (a, b) { return a.length - b.length; });
+    extra.slice(0, tok.cjkChar ? 100000 : MAX_EXPANSIONS).forEach(function (t) {
+      out.push({ term: t, weight: tok.cjkChar ? 1 : PREFIX_WEIGHT, entry: lookup(shards, t) });
+    });
+    return out;
+  }
+
+  // Ranking weights (see rank()).
+  var W = { title: 1.5, titleAll: 2.0, heading: 1.0, headingAll: 1.5, block: 0.6 };
+
+  Index.prototype.rank = function (entry, toks, shards, limit) {
+    var n = entry.docs, k1 = entry.k1, span = entry.span;
+    var docs = new Map(); // doc → {s: [per token score], b: Map(block → [per token positions or true])}
+    var tokIdf = [];
+    toks.forEach(function (tok, ti) {
+      var cands = candidates(shards, tok), best = 0;
+      cands.forEach(function (c) {
+        var list = postings(c.entry), w = idf(n, list.length) * c.weight;
+        if (w > best) best = w;
+        list.forEach(function (p) {
+          var d = docs.get(p.doc);
+          if (!d) { d = { s: new Array(toks.length).fill(0), b: new Map(), terms: new Set() }; docs.set(p.doc, d); }
+          var sc = w * (k1 + 1) * p.impact / 255;
+          if (sc > d.s[ti]) d.s[ti] = sc;
+          d.terms.add(c.term);
+          p.blocks.forEach(function (bp) {
+            var m = d.b.get(bp[0]);
+            if (!m) { m = new Array(toks.length).fill(null); d.b.set(bp[0], m); }
+            m[ti] = m[ti] ? m[ti].concat(bp[1]) : bp[1].slice();
+          });
+        });
+      });
+      tokIdf.push(best);
+    });
+    var total = tokIdf.reduce(function (a, b) { return a + b; }, 0);
+    if (!total) return [];
+
+    // Longest chain of query tokens matched at adjacent positions (a phrase),
+    // as a fraction of the query's idf mass. Positions in `m` per token.
+    function phrase(m, headingOnly) {
+      var best = 0;
+      for (var i = 0; i < toks.length; i++) {
+        var ps = m[i];
+        if (!ps || !ps.length) continue;
+        for (var a = 0; a < ps.length; a++) {
+          if (headingOnly && ps[a] >= span) continue;
+          var sum = tokIdf[i], base = ps[a] - toks[i].pos;
+          for (var j = i + 1; j < toks.length; j++) {
+            var qs = m[j];
+            if (!qs || qs.indexOf(base + toks[j].pos) < 0) break;
+            sum += tokIdf[j];
+          }
+          if (sum > best) best = sum;
+        }
+      }
+      return best / total;
+    }
+
+    var scored = [];
+    docs.forEach(function (d, doc) {
+      var bm = 0, matched = 0;
+      for (var i = 0; i < toks.length; i++) { bm += d.s[i]; if (d.s[i] > 0) matched += tokIdf[i]; }
+      var coverage = matched / total;
+      var titleP = 0, headP = 0, blockP = 0, bestBlock = 1, bestBlockScore = -1;
+      d.b.forEach(function (m, block) {
+        if (block === 0) { titleP = phrase(m, false); return; }
+        var hp = phrase(m, true), co = 0;
+        for (var i = 0; i < toks.length; i++) if (m[i]) co += tokIdf[i];
+        co /= total;
+        if (hp > headP) headP = hp;
+        if (co > blockP) blockP = co;
+        var bs = 2 * hp + co;
+        if (bs > bestBlockScore || (bs === bestBlockScore && block < bestBlock)) { bestBlockScore = bs; bestBlock = block; }
+      });
+      var full = toks.length > 1 ? 1 : 0;
+      // Phrase fractions are squared: the whole query as a phrase in a
+      // heading must beat its words scattered over a title.
+      var score = (bm / total) + W.title * titleP * titleP + W.titleAll * (titleP >= 0.999 ? 1 : 0) +
+        W.heading * headP * headP + W.headingAll * (headP >= 0.999 ? 1 : 0) + W.block * blockP * full;
+      score *= coverage * coverage;
+      scored.push({ doc: doc, score: score, block: bestBlock, terms: d.terms });
+    });
+    scored.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    return scored.slice(0, limit);
+  };
+
+  // ---------------------------------------------------------- result data
+  Index.prototype.results = function (query, options) {
+    var self = this, opts = options || {};
+    return self.search(query, opts).then(function (hits) {
+      if (!hits.length) return [];
+      var entry = self.entry;
+      var metaNames = hits.map(function (h) { var b = entry.meta[bundleOf(entry.meta, h.doc)]; return b; });
+      return Promise.all(metaNames.map(function (b) { return self.file("m." + b[1] + ".js"); })).then(function (metas) {
+        var rows = hits.map(function (h, i) {
+          var rec = metas[i][h.doc - metaNames[i][0]];
+          if (!Array.isArray(rec)) throw SearchDataError("search data for a result is missing; rebuild the site");
+          var nb = rec[4], block = Math.min(Math.max(h.block, 1), Math.max(nb, 1));
+          return { hit: h, meta: rec, gblock: nb ? rec[3] + block - 1 : -1 };
+        });
+        return Promise.all(rows.map(function (r) {
+          if (r.gblock < 0) return null;
+          var b = entry.text[bundleOf(entry.text, r.gblock)];
+          return self.file("t." + b[1] + ".js").then(function (bundle) {
+            // Records repeat heading/anchor only when they change: walk back.
+            var k = r.gblock - b[0], rec = bundle[k];
+            if (!Array.isArray(rec)) throw SearchDataError("search excerpt data is missing; rebuild the site");
+            var text = rec[0], j = k;
+            while (j > 0 && bundle[j].length < 3) j--;
+            var head = bundle[j] || [];
+            return { text: text, heading: head[1] || "", anchor: head[2] || "" };
+          });
+        })).then(function (blocks) {
+          var offline = !!opts.offline;
+          return rows.map(function (r, i) {
+            var m = r.meta, blk = blocks[i] || { text: "", heading: "", anchor: "" };
+            var url = m[0];
+            if (offline) url = url === "" || /\/$/.test(url) ? url + "index.html" : url;
+            if (blk.anchor) url += "#" + blk.anchor;
+            return {
+              url: url, title: m[1], section: m[2], heading: blk.heading,
+              excerpt: excerpt(blk.text || blk.heading || "", r.hit.terms, entry.stem, opts.excerptChars || 160),
+              score: Math.round(r.hit.score * 1000) / 1000
+            };
+          });
+        });
+      });
+    });
+  };
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  /* Excerpt of `text` around the densest cluster of matched terms, HTML
+   * escaped, matches in <mark>. Offsets come from tokenizing a copy where
+   * each character is normalised on its own, so they map back 1:1. */
+  function excerpt(text, terms, stem, width) {
+    var chars = Array.from(text), norm = "", map = [], off = 0;
+    chars.forEach(function (c, i) {
+      var nc = c.normalize("NFKC");
+      for (var k = 0; k < nc.length; k++) map.push(i);
+      norm += nc;
+      off += c.length;
+    });
+    map.push(chars.length);
+    var spans = [];
+    scan(norm, stem !== false, 0, function (term, pos, s, e) {
+      if (terms.has(term)) spans.push([map[s], map[e - 1] + 1]);
+    });
+    // merge overlapping spans (CJK bigrams overlap)
+    var merged = [];
+    spans.sort(function (a, b) { return a[0] - b[0]; }).forEach(function (sp) {
+      var l = merged[merged.length - 1];
+      if (l && sp[0] <= l[1]) l[1] = Math.max(l[1], sp[1]); else merged.push(sp.slice());
+    });
+    var start = 0;
+    if (chars.length > width && merged.length) {
+      var bestI = 0, bestN = 0;
+      for (var i = 0; i < merged.length; i++) {
+        var cnt = 0;
+        for (var j = i; j < merged.length && merged[j][0] < merged[i][0] + width * 0.7; j++) cnt += merged[j][1] - merged[j][0];
+        if (cnt > bestN) { bestN = cnt; bestI = i; }
+      }
+      start = Math.max(0, Math.min(merged[bestI][0] - Math.floor(width / 4), chars.length - width));
+    }
+    var end = Math.min(chars.length, start + width), out = start > 0 ? "…" : "", at = start;
+    merged.forEach(function (sp) {
+      var s = Math.max(sp[0], start), e = Math.min(sp[1], end);
+      if (s >= e) return;
+      out += escapeHtml(chars.slice(at, s).join("")) + "<mark>" + escapeHtml(chars.slice(s, e).join("")) + "</mark>";
+      at = e;
+    });
+    out += escapeHtml(chars.slice(at, end).join("")) + (end < chars.length ? "…" : "");
+    return out.replace(/\n/g, " ");
+  }
+
+  // ----------------------------------------------------------------- API
+  var api = {
+    version: 1,
+    register: register,
+    tokenize: tokenize,
+    parseQuery: parseQuery,
+    stemEnglish: stemEnglish,
+    escapeHtml: escapeHtml,
+    excerpt: excerpt,
+    decodeShard: decodeShard,
+    /** open({entry: "entry.HASH.js", load: name => Promise}) for any
+     * environment; load must cause GrassrootsSearch.register(name, …). */
+    open: function (opts) { return new Index(opts.entry, opts.load); },
+    /** Opens the index named by the page: <meta name="grassroots-search">
+     * (path from the site root) resolved against <html data-root>. */
+    fromPage: function (doc) {
+      doc = doc || document;
+      var meta = doc.querySelector('meta[name="grassroots-search"]');
+      if (!meta) return null;
+      var rootPrefix = doc.documentElement.getAttribute("data-root") || "";
+      var entryUrl = new URL(rootPrefix + meta.getAttribute("content"), doc.baseURI);
+      var name = entryUrl.pathname.split("/").pop();
+      return new Index(decodeURIComponent(name), scriptLoader(entryUrl.href));
+    }
+  };
+  root.GrassrootsSearch = api;
+  if (typeof module === "object" && module && module.exports) module.exports = api;
+})(typeof globalThis !== "undefined" ? globalThis : this);

@@ -1,0 +1,189 @@
+// node --test search-index/client/test/
+// (a) The JS tokenizer agrees with the Rust one over the corpus text.
+// (b) The CLI over a fixture index built by the Rust crate.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, cpSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const crateDir = join(here, "..", "..");
+const cli = join(here, "..", "cli.mjs");
+const GS = createRequire(import.meta.url)(join(here, "..", "search.js"));
+const tmp = mkdtempSync(join(tmpdir(), "gs-test-"));
+
+function cargoExample(name, args) {
+  return execFileSync("cargo", ["run", "-q", "-p", "grassroots-search", "--example", name, "--", ...args], {
+    cwd: crateDir,
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+}
+
+const TRICKY = [
+  "mixed 中文English混排，Rust的trait和crate",
+  "全角ＡＢＣ１２３，　全角空格；ｈｅｌｌｏ　ｗｏｒｌｄ！",
+  "punctuation: don't, it's; e.g. «quotes» — “curly” ‘single’ ... (parens) [brackets]",
+  "code spans `let x = vec![1, 2];` and read_to_string() std::io::Result<T>",
+  "数字3.14和第2章、HTTP/1.1请求、UTF-8编码",
+  "Stemming: running runner ran easily fairly generously generate communism arsenal skies dying news",
+  "İstanbul ΣΊΣΥΦΟΣ straße ǅungla café naïve ﬁ ligature ① ² ½",
+  "日本語のテキスト カタカナ ひらがな 한국어 텍스트",
+  "emoji 😀 and 𠀀𠀁 extension B, 々 〇",
+  "a".repeat(60) + " " + "x".repeat(45) + "ing",
+  "",
+  "   \t  ",
+];
+
+function corpusLines() {
+  const lines = new Set(TRICKY);
+  for (const lang of ["zh", "en"]) {
+    const dir = `/work/shared/corpus/trpl/${lang}`;
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir)) {
+      for (const l of readFileSync(join(dir, f), "utf8").split("\n")) lines.add(l);
+    }
+  }
+  // every distinct word of the corpus, once, plus the lines themselves
+  const words = new Set();
+  for (const l of lines) for (const w of l.split(/\s+/)) words.add(w);
+  return [...lines, ...words].filter((l) => !l.includes("\r"));
+}
+
+test("JS tokenizer matches Rust tokenizer over the corpus vocabulary", () => {
+  const lines = corpusLines();
+  const file = join(tmp, "lines.txt");
+  writeFileSync(file, lines.join("\n"));
+  const rust = JSON.parse(cargoExample("tokenize", [file, "zh", "en", "fr"]));
+  let checked = 0;
+  const mismatches = [];
+  for (const [lang, line, tokens] of rust) {
+    const js = GS.tokenize(line, lang !== "fr").map((t) => [t.term, t.pos]);
+    checked++;
+    if (JSON.stringify(js) !== JSON.stringify(tokens)) mismatches.push({ lang, line, rust: tokens, js });
+  }
+  assert.ok(checked > 100, "corpus lines were tokenized");
+  assert.deepEqual(mismatches.slice(0, 5), [], `${mismatches.length} of ${checked} lines differ`);
+});
+
+test("query tokens: CJK runs become bigrams, lone character is a prefix", () => {
+  assert.deepEqual(GS.parseQuery("猜数字", true).map((t) => t.term), ["猜数", "数字"]);
+  const one = GS.parseQuery("锁", true);
+  assert.deepEqual(one[0].prefixes, ["锁"]);
+  const last = GS.parseQuery("HTTP 请求 educat", true);
+  assert.deepEqual(last.map((t) => t.term), ["http", "请求", "educat"]);
+  assert.deepEqual(last[2].prefixes, ["educat"]);
+  assert.deepEqual(GS.parseQuery("educat ", true)[0].prefixes, []);
+});
+
+// ------------------------------------------------------------- fixture
+const site = join(tmp, "site");
+cargoExample("build_fixture", [site]);
+
+function run(lang, query, dir = site, extra = []) {
+  const r = spawnSync("node", [cli, dir, lang, query, ...extra], { encoding: "utf8" });
+  const out = JSON.parse(r.stdout);
+  return { ...out, status: r.status };
+}
+
+test("a Chinese query finds the Chinese page and deep-links to the heading", () => {
+  const out = run("zh", "信访接待");
+  assert.equal(out.status, 0);
+  assert.equal(out.results[0].url, "units/propaganda/#信访接待下基层");
+  assert.equal(out.results[0].title, "宣传党的路线方针政策下基层");
+  assert.ok(out.bytes > 0 && out.files.length >= 3);
+});
+
+test("Chinese query with a Latin word", () => {
+  const out = run("zh", "HTTP 请求");
+  assert.equal(out.results[0].url, "units/propaganda/#调查研究");
+  assert.match(out.results[0].excerpt, /<mark>HTTP请求<\/mark>/);
+});
+
+test("full-width query text matches half-width index text", () => {
+  const out = run("zh", "ＡＢＣ");
+  assert.equal(out.results[0].url, "units/study/#工作方法");
+});
+
+test("stemming: educating finds education, prefix of the last word too", () => {
+  for (const q of ["educating", "educat", "Educ", "EDUCATION"]) {
+    const out = run("en", q);
+    assert.equal(out.results[0]?.url, "units/education/", q);
+    assert.match(out.results[0].excerpt, /<mark>education<\/mark>/i, q);
+  }
+});
+
+test("single English word", () => {
+  assert.equal(run("en", "clippy").results[0].url, "units/petitions/#open-days");
+});
+
+test("offline copy links end in index.html", () => {
+  const out = run("en", "petitions", site, ["--offline"]);
+  assert.equal(out.results[0].url, "units/petitions/index.html#open-days");
+  const home = run("en", "welcome", site, ["--offline"]);
+  assert.equal(home.results[0].url, "index.html");
+});
+
+test("HTML in a query or in the text is escaped", () => {
+  const out = run("en", "<script>alert(1)</script>");
+  assert.equal(out.status, 0);
+  for (const r of out.results) {
+    assert.ok(!/<script/i.test(r.excerpt), r.excerpt);
+    assert.ok(!/<(?!\/?mark>)/.test(r.excerpt), r.excerpt);
+  }
+  assert.match(out.results[0].excerpt, /&lt;<mark>script<\/mark>&gt;/);
+});
+
+test("empty or whitespace query returns nothing and reads nothing", () => {
+  for (const q of ["", "   ", "\t\n", "，。！", "..."]) {
+    const t0 = Date.now();
+    const out = run("zh", q);
+    assert.deepEqual(out.results, [], q);
+    assert.ok(Date.now() - t0 < 2000);
+  }
+  assert.equal(run("en", "   ").bytes, 0);
+});
+
+test("unknown words return no results, not an error", () => {
+  const out = run("en", "zzzyqx");
+  assert.equal(out.status, 0);
+  assert.deepEqual(out.results, []);
+});
+
+function damaged(mutate) {
+  const dir = join(tmp, "damaged-" + Math.random().toString(36).slice(2));
+  cpSync(site, dir, { recursive: true });
+  const sdir = join(dir, "search", "zh");
+  for (const f of readdirSync(sdir).filter((n) => n.startsWith("s."))) {
+    const p = join(sdir, f);
+    writeFileSync(p, mutate(readFileSync(p, "utf8")));
+  }
+  return dir;
+}
+
+test("a truncated shard gives a clear error, not a crash", () => {
+  const dir = damaged((s) => s.slice(0, Math.floor(s.length / 2)));
+  const out = run("zh", "信访", dir);
+  assert.equal(out.status, 1);
+  assert.match(out.error, /damaged/);
+});
+
+test("a shard with damaged data fails its checksum", () => {
+  const dir = damaged((s) => {
+    const at = s.indexOf('","') + 3 + 24; // inside the base64 payload, past the header
+    return s.slice(0, at) + (s[at] === "A" ? "B" : "A") + s.slice(at + 1);
+  });
+  const out = run("zh", "信访", dir);
+  assert.equal(out.status, 1);
+  assert.match(out.error, /damaged|checksum/);
+});
+
+test("decodeShard rejects garbage", () => {
+  assert.throws(() => GS.decodeShard("x", "!!!"), /damaged/);
+  assert.throws(() => GS.decodeShard("x", btoa("GS1\0\0\0\0\x05")), /damaged|checksum/);
+  assert.throws(() => GS.decodeShard("x", null), /damaged/);
+});

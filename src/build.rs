@@ -1,0 +1,788 @@
+//! The pipeline, end to end: load → parse → model → render → index → write.
+//!
+//! [`build`] runs every stage and swaps the result into the output folder;
+//! each stage lives in its own module and takes and returns plain data.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, Kind};
+use crate::error::{Error, Result};
+use crate::markdown::{self, LinkResolver, Rendered, ResolvedLink};
+use crate::output::{self, Staging};
+use crate::render::context::{self, DocumentCtx, LanguageCtx, PageCtx, SiteCtx, Translation};
+use crate::render::{Renderer, i18n::I18n};
+use crate::site::{NodeId, ROOT, Site};
+
+/// What the user asked for on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holding config.toml and content/).
+    pub site_dir: PathBuf,
+    /// Defaults to SITE/public.
+    pub output_dir: Option<PathBuf>,
+    /// Overrides `base_url` in config.toml.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Overrides `offline` in config.toml.
+    pub offline: Option<bool>,
+    /// Folder holding themes; defaults to SITE/themes, then ./themes, then
+    /// the themes folder next to the program's sources.
+    pub themes_dir: Option<PathBuf>,
+    /// Show a progress bar (on a terminal, for long builds).
+    pub progress: bool,
+}
+
+/// What a build did, for the one-line summary.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    /// (language code, documents written) in config order.
+    pub documents: Vec<(String, usize)>,
+    pub stages: Vec<(&'static str, Duration)>,
+    pub warnings: Vec<String>,
+    pub total: Duration,
+}
+
+impl BuildReport {
+    pub fn summary(&self) -> String {
+        let docs = self
+            .documents
+            .iter()
+            .map(|(l, n)| format!("{n} {l}"))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        let stages = self
+            .stages
+            .iter()
+            .map(|(name, d)| format!("{name} {}", fmt_duration(*d)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "built {docs} pages into {} in {} ({stages})",
+            self.output.display(),
+            fmt_duration(self.total)
+        )
+    }
+}
+
+fn fmt_duration(d: Duration) -> String {
+    if d.as_secs_f64() >= 1.0 {
+        format!("{:.2} s", d.as_secs_f64())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+/// Loads the configuration with the command line's overrides applied.
+pub fn load_config(opts: &BuildOptions) -> Result<Config> {
+    let mut config = Config::load(&opts.site_dir.join("config.toml"))?;
+    if let Some(url) = &opts.base_url {
+        let mut raw = config.raw.clone();
+        raw.base_url = Some(url.clone());
+        config = Config::from_raw(raw, Path::new("--base-url"))?;
+    }
+    if let Some(offline) = opts.offline {
+        config.raw.offline = offline;
+    }
+    Ok(config)
+}
+
+/// The default theme, built into the program so an installed `grassroots`
+/// works without its source tree.
+static EMBEDDED_THEME: include_dir::Dir =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A theme folder; the embedded theme is unpacked into a temporary folder
+/// that lives as long as this value.
+pub struct ThemeDir {
+    pub path: PathBuf,
+    _unpacked: Option<tempfile::TempDir>,
+}
+
+/// Finds the theme: SITE/themes/NAME, then themes/NAME beside the site
+/// folder or in the working folder, then (for "default") the built-in copy.
+pub fn theme_dir(opts: &BuildOptions, config: &Config) -> Result<ThemeDir> {
+    let name = &config.raw.theme;
+    let mut candidates = Vec::new();
+    if let Some(d) = &opts.themes_dir {
+        candidates.push(d.join(name));
+    }
+    candidates.push(opts.site_dir.join("themes").join(name));
+    if let Some(parent) = opts.site_dir.parent() {
+        candidates.push(parent.join("themes").join(name));
+    }
+    candidates.push(PathBuf::from("themes").join(name));
+    if let Some(p) = candidates.iter().find(|p| p.join("templates").is_dir()) {
+        return Ok(ThemeDir {
+            path: p.clone(),
+            _unpacked: None,
+        });
+    }
+    if name == "default" {
+        let tmp = tempfile::tempdir()
+            .map_err(|e| Error::new(format!("could not unpack the built-in theme: {e}")))?;
+        EMBEDDED_THEME
+            .extract(tmp.path())
+            .map_err(|e| Error::new(format!("could not unpack the built-in theme: {e}")))?;
+        return Ok(ThemeDir {
+            path: tmp.path().to_path_buf(),
+            _unpacked: Some(tmp),
+        });
+    }
+    Err(Error::in_file(
+        opts.site_dir.join("config.toml"),
+        format!("theme \"{name}\" not found"),
+    )
+    .hint(format!(
+        "looked in: {}",
+        candidates
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
+}
+
+/// Runs the whole pipeline and replaces the output folder.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut warnings = Vec::new();
+
+    // load
+    let t = Instant::now();
+    let config = load_config(opts)?;
+    let content_dir = opts.site_dir.join("content");
+    let (sources, skipped) = content::load(&content_dir, &config, opts.drafts)?;
+    if !skipped.other_files.is_empty() {
+        warnings.push(format!(
+            "{} non-Markdown file(s) in content/ were not published (e.g. {}); put images and downloads in static/",
+            skipped.other_files.len(),
+            skipped.other_files[0].display()
+        ));
+    }
+    let site = Site::new(config, sources)?;
+    for dir in &site.implicit_sections {
+        warnings.push(format!(
+            "content/{dir}/ has pages but no _index.md; its title is the folder name"
+        ));
+    }
+    let theme_holder = theme_dir(opts, &site.config)?;
+    let theme = theme_holder.path.clone();
+    let i18n = I18n::load(
+        &site.config,
+        &[&theme.join("i18n"), &opts.site_dir.join("i18n")],
+    )?;
+    warnings.extend(i18n.warnings.iter().cloned());
+    let renderer = Renderer::load(
+        &theme.join("templates"),
+        &opts.site_dir.join("templates"),
+        &i18n,
+    )?;
+    stages.push(("load", t.elapsed()));
+
+    let output_dir = opts
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| opts.site_dir.join("public"));
+    let staging = Staging::new(
+        &output_dir,
+        &[
+            &opts.site_dir.join("content"),
+            &opts.site_dir.join("config.toml"),
+            &theme,
+        ],
+    )?;
+
+    // render (Markdown and templates, written as they are done)
+    let t = Instant::now();
+    let assets = write_assets(&site, &theme, &staging)?;
+    let rendered = render_all(&site, &renderer, &i18n, &assets, &staging, opts.progress)?;
+    stages.push(("render", t.elapsed()));
+
+    // index
+    let t = Instant::now();
+    let search_files = build_search(&site, &rendered)?;
+    stages.push(("index", t.elapsed()));
+
+    // write
+    let t = Instant::now();
+    for (path, bytes) in &search_files {
+        staging.write(path, bytes)?;
+    }
+    output::copy_tree(&theme.join("static"), &staging, "")?;
+    output::copy_tree(&opts.site_dir.join("static"), &staging, "")?;
+    let documents = site
+        .config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            (
+                l.code.clone(),
+                rendered.iter().filter(|r| r.lang == i).count(),
+            )
+        })
+        .collect();
+    let output = staging.commit()?;
+    stages.push(("write", t.elapsed()));
+
+    Ok(BuildReport {
+        output,
+        documents,
+        stages,
+        warnings,
+        total: started.elapsed(),
+    })
+}
+
+/// Fingerprints the theme's `assets/` (with the code highlighting CSS
+/// appended to style.css) and the search scripts into `assets/`.
+fn write_assets(site: &Site, theme: &Path, staging: &Staging) -> Result<BTreeMap<String, String>> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let assets_dir = theme.join("assets");
+    if assets_dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&assets_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if entry.file_type().is_file() {
+                let name = entry
+                    .path()
+                    .strip_prefix(&assets_dir)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let bytes = std::fs::read(entry.path())
+                    .map_err(|e| Error::io(entry.path(), "read the asset", e))?;
+                files.push((name, bytes));
+            }
+        }
+    }
+    let md = &site.config.raw.markdown;
+    let highlight_css =
+        markdown::highlight::stylesheet(&md.highlight_theme, &md.highlight_theme_dark)
+            .map_err(|e| e.clone().at(Path::new("config.toml"), None, None))?;
+    match files.iter_mut().find(|(n, _)| n == "style.css") {
+        Some((_, css)) => css.extend_from_slice(highlight_css.as_bytes()),
+        None => files.push(("highlight.css".into(), highlight_css.into_bytes())),
+    }
+    if site.config.raw.search.enabled {
+        files.push((
+            "search.js".into(),
+            grassroots_search::CLIENT_JS.as_bytes().to_vec(),
+        ));
+        files.push((
+            "search-ui.js".into(),
+            grassroots_search::UI_JS.as_bytes().to_vec(),
+        ));
+    }
+    let mut map = BTreeMap::new();
+    for (name, bytes) in files {
+        let hashed = fingerprint(&name, &bytes);
+        staging.write(&format!("assets/{hashed}"), &bytes)?;
+        map.insert(name, format!("assets/{hashed}"));
+    }
+    Ok(map)
+}
+
+/// "style.css" → "style.1a2b3c4d.css": the name changes when the content
+/// does, so hosts may cache assets forever.
+pub fn fingerprint(name: &str, bytes: &[u8]) -> String {
+    let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+    let short = format!("{:08x}", hash as u32);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{short}.{ext}"),
+        None => format!("{name}.{short}"),
+    }
+}
+
+/// One rendered document, kept for the checks and the search index.
+pub struct RenderedDoc {
+    pub lang: usize,
+    pub node: NodeId,
+    pub markdown: Rendered,
+}
+
+/// Resolves `@/` links for one document of one language.
+struct Resolver<'a> {
+    site: &'a Site,
+    lang: usize,
+    from: &'a str,
+}
+
+impl LinkResolver for Resolver<'_> {
+    fn resolve(&self, path: &str) -> Option<ResolvedLink> {
+        let (node, lang) = self.site.node_for_path(path)?;
+        let lang = lang.unwrap_or(self.lang);
+        let url = &self.site.views[lang].entries[node].url;
+        Some(ResolvedLink {
+            href: self.site.href(self.from, url),
+            target: node * self.site.config.languages.len() + lang,
+        })
+    }
+}
+
+fn render_all(
+    site: &Site,
+    renderer: &Renderer,
+    i18n: &I18n,
+    assets: &BTreeMap<String, String>,
+    staging: &Staging,
+    progress: bool,
+) -> Result<Vec<RenderedDoc>> {
+    let config = &site.config;
+    let n_langs = config.languages.len();
+    let languages: Vec<LanguageCtx> = config
+        .languages
+        .iter()
+        .map(|l| LanguageCtx {
+            code: &l.code,
+            html_lang: &l.html_lang,
+            name: &l.name,
+            is_default: l.is_default,
+        })
+        .collect();
+    let build_date = time::OffsetDateTime::now_utc().date().to_string();
+    let site_ctxs: Vec<SiteCtx> = config
+        .languages
+        .iter()
+        .map(|l| SiteCtx {
+            title: &l.title,
+            description: &l.description,
+            base_url: config.base_url.as_deref(),
+            languages: languages.clone(),
+            generator: concat!("grassroots ", env!("CARGO_PKG_VERSION")),
+            build_date: build_date.clone(),
+            offline: config.raw.offline,
+            extra: &config.raw.extra,
+        })
+        .collect();
+    let search_entries: Vec<Option<String>> =
+        (0..n_langs).map(|l| search_entry_name(site, l)).collect();
+
+    // The sidebar is rendered once per language and section, then only
+    // personalised per page: rendering it for every page would cost as much
+    // as the pages themselves on large sites.
+    let total_nodes = site.nodes.len();
+    let expand_all = total_nodes <= config.raw.navigation.expand_all_below;
+    let sections: Vec<(usize, NodeId)> = (0..n_langs)
+        .flat_map(|l| {
+            site.nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.kind == Kind::Section)
+                .map(move |(id, _)| (l, id))
+        })
+        .collect();
+    let navs: HashMap<(usize, NodeId), String> = sections
+        .par_iter()
+        .map(|&(lang, section)| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("nav", &context::nav_tree(site, lang, section, expand_all));
+            ctx.insert("lang", &languages[lang]);
+            ctx.insert("site", &site_ctxs[lang]);
+            renderer
+                .render(lang, "partials/nav.html", &ctx)
+                .map(|html| ((lang, section), html))
+        })
+        .collect::<Result<_>>()?;
+
+    let jobs: Vec<(usize, NodeId)> = (0..n_langs)
+        .flat_map(|l| site.views[l].reading_order.iter().map(move |&n| (l, n)))
+        .collect();
+    let bar = progress_bar(progress, jobs.len());
+    let results: Vec<Result<RenderedDoc>> = jobs
+        .par_iter()
+        .map(|&(lang, id)| {
+            let doc = render_document(
+                site,
+                renderer,
+                i18n,
+                &DocInputs {
+                    lang,
+                    id,
+                    site_ctx: &site_ctxs[lang],
+                    lang_ctx: &languages[lang],
+                    assets,
+                    navs: &navs,
+                    search_entry: search_entries[lang].as_deref(),
+                },
+                staging,
+            );
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            doc
+        })
+        .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let mut docs = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Some(e) = Error::combine(errors) {
+        // One broken template fails every page that uses it: say so once.
+        return Err(e.dedup());
+    }
+    check_anchors(site, &docs)?;
+    for (lang, l) in config.languages.iter().enumerate() {
+        render_not_found(
+            site,
+            renderer,
+            &site_ctxs[lang],
+            &languages[lang],
+            assets,
+            search_entries[lang].as_deref(),
+            &navs,
+            staging,
+            lang,
+        )?;
+        let _ = l;
+    }
+    if config.raw.default_language_in_subdir {
+        staging.write("index.html", language_picker(site).as_bytes())?;
+    }
+    Ok(docs)
+}
+
+fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    (enabled && len >= 500 && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(len as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} rendering {pos}/{len} pages [{bar:30}] {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        bar
+    })
+}
+
+struct DocInputs<'a> {
+    lang: usize,
+    id: NodeId,
+    site_ctx: &'a SiteCtx<'a>,
+    lang_ctx: &'a LanguageCtx<'a>,
+    assets: &'a BTreeMap<String, String>,
+    navs: &'a HashMap<(usize, NodeId), String>,
+    search_entry: Option<&'a str>,
+}
+
+fn render_document(
+    site: &Site,
+    renderer: &Renderer,
+    i18n: &I18n,
+    inputs: &DocInputs,
+    staging: &Staging,
+) -> Result<RenderedDoc> {
+    let DocInputs { lang, id, .. } = *inputs;
+    let config = &site.config;
+    let view = &site.views[lang];
+    let entry = &view.entries[id];
+    let node = &site.nodes[id];
+    let url = entry.url.as_str();
+    let root = crate::site::root_prefix(url);
+    let file = entry.source.map(|s| &site.sources[s]);
+
+    let rendered = match file {
+        Some(f) => markdown::render(
+            &f.body,
+            &markdown::RenderContext {
+                file: &f.display_path,
+                body_line: f.body_line,
+                smart_punctuation: config.raw.markdown.smart_punctuation,
+                links: &Resolver {
+                    site,
+                    lang,
+                    from: url,
+                },
+            },
+        )?,
+        None => Rendered::default(),
+    };
+    let template = match file.and_then(|f| f.front.template.as_deref()) {
+        Some(t) => {
+            if !renderer.has_template(t) {
+                let f = file.expect("template comes from a file");
+                return Err(Error::new(format!("template `{t}` not found"))
+                    .at(&f.display_path, f.front.line_of("template"), Some(1))
+                    .hint("put it in the site's templates/ folder, or remove the `template` key to use the default"));
+            }
+            t
+        }
+        None if id == ROOT => "index.html",
+        None if node.kind == Kind::Section => "section.html",
+        None => "page.html",
+    };
+    let date_format = i18n.get(lang, "date_format");
+    let hood = context::neighbourhood(site, lang, id, date_format);
+    let text_lang_idx = file.map_or(lang, |f| f.lang);
+    let (reading_minutes, cjk_chars, words) = context::reading(&rendered);
+    let translations: Vec<Translation> = config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(other, l)| {
+            let target = site.switch_target(id, other);
+            Translation {
+                code: &l.code,
+                html_lang: &l.html_lang,
+                name: &l.name,
+                href: site.href(url, &site.views[other].entries[target].url),
+                is_current: other == lang,
+                exact: target == id,
+            }
+        })
+        .collect();
+    let alternates = translations
+        .iter()
+        .filter(|t| t.exact && site.is_translated(id, config.language_index(t.code).unwrap_or(0)))
+        .map(|t| {
+            let other = config.language_index(t.code).unwrap_or(0);
+            let mut t = t.clone();
+            if let Some(p) = site.permalink(&site.views[other].entries[id].url) {
+                t.href = p;
+            }
+            t
+        })
+        .collect();
+    let nav_key = if node.kind == Kind::Section {
+        id
+    } else {
+        node.parent.unwrap_or(ROOT)
+    };
+    let nav_html = context::personalise_nav(
+        inputs.navs.get(&(lang, nav_key)).map_or("", String::as_str),
+        &root,
+        &site.link_path(url),
+    );
+    let ctx = DocumentCtx {
+        site: inputs.site_ctx,
+        lang: inputs.lang_ctx,
+        root: &root,
+        home: site.href(url, &config.languages[lang].prefix),
+        page: PageCtx {
+            kind: if node.kind == Kind::Section {
+                "section"
+            } else {
+                "page"
+            },
+            is_home: id == ROOT,
+            title: &entry.title,
+            description: file.and_then(|f| f.front.description.as_deref()),
+            content: &rendered.html,
+            date: file
+                .and_then(|f| f.front.date)
+                .map(|d| context::format_date(d, date_format)),
+            date_iso: file.and_then(|f| f.front.date).map(|d| d.to_string()),
+            weight: entry.weight,
+            reading_minutes,
+            cjk_chars,
+            words,
+            url,
+            permalink: site.permalink(url),
+            extra: file.map_or(&serde_json::Value::Null, |f| &f.front.extra),
+            translated: entry.translated,
+            text_lang: &config.languages[text_lang_idx].html_lang,
+            text_lang_name: &config.languages[text_lang_idx].name,
+            toc: &rendered.toc,
+        },
+        section: hood.section,
+        breadcrumbs: hood.breadcrumbs,
+        prev: hood.prev,
+        next: hood.next,
+        translations,
+        alternates,
+        canonical: if entry.translated {
+            site.permalink(url)
+        } else {
+            site.permalink(&site.views[text_lang_idx].entries[id].url)
+        },
+        nav_html,
+        assets: inputs.assets,
+        search_entry: inputs.search_entry,
+    };
+    let tera_ctx = tera::Context::from_serialize(&ctx)
+        .map_err(|e| Error::new(format!("could not prepare the template context: {e}")))?;
+    let html = renderer
+        .render(lang, template, &tera_ctx)
+        .map_err(|e| match file {
+            Some(f) => e.while_rendering(&f.display_path),
+            None => e,
+        })?;
+    staging.write(&format!("{}index.html", url), html.as_bytes())?;
+    Ok(RenderedDoc {
+        lang,
+        node: id,
+        markdown: rendered,
+    })
+}
+
+/// Every `@/page.md#anchor` must name an id that exists on the target.
+fn check_anchors(site: &Site, docs: &[RenderedDoc]) -> Result<()> {
+    let n_langs = site.config.languages.len();
+    let ids: HashMap<usize, HashSet<&str>> = docs
+        .iter()
+        .map(|d| {
+            (
+                d.node * n_langs + d.lang,
+                d.markdown.ids.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    let mut errors = Vec::new();
+    for d in docs {
+        let entry = &site.views[d.lang].entries[d.node];
+        // A fallback document repeats its source's links; report them once, from the source.
+        if !entry.translated {
+            continue;
+        }
+        let Some(file) = entry.source.map(|s| &site.sources[s]) else {
+            continue;
+        };
+        for r in &d.markdown.anchor_refs {
+            let found = ids
+                .get(&r.target)
+                .is_some_and(|set| set.contains(r.anchor.as_str()));
+            if !found {
+                let (target_node, target_lang) = (r.target / n_langs, r.target % n_langs);
+                let target_url = &site.views[target_lang].entries[target_node].url;
+                let mut known: Vec<&str> = ids
+                    .get(&r.target)
+                    .map(|s| s.iter().copied().collect())
+                    .unwrap_or_default();
+                known.sort();
+                errors.push(
+                    Error::new(format!(
+                        "broken anchor: /{target_url} has no heading with id `{}`",
+                        r.anchor
+                    ))
+                    .at(&file.display_path, Some(r.line), Some(r.column))
+                    .hint(if known.is_empty() {
+                        "that page has no headings; link to the page without `#…`".to_string()
+                    } else {
+                        format!("ids on that page: {}", known.join(", "))
+                    }),
+                );
+            }
+        }
+    }
+    match Error::combine(errors) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_not_found(
+    site: &Site,
+    renderer: &Renderer,
+    site_ctx: &SiteCtx,
+    lang_ctx: &LanguageCtx,
+    assets: &BTreeMap<String, String>,
+    search_entry: Option<&str>,
+    navs: &HashMap<(usize, NodeId), String>,
+    staging: &Staging,
+    lang: usize,
+) -> Result<()> {
+    // A host serves 404.html at whatever URL was missed, so relative links
+    // cannot work there: they are absolute (base_url) or root-absolute ("/").
+    let root = match &site.config.base_url {
+        Some(b) => format!("{b}/"),
+        None => "/".to_string(),
+    };
+    let prefix = &site.config.languages[lang].prefix;
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", site_ctx);
+    ctx.insert("lang", lang_ctx);
+    ctx.insert("root", &root);
+    ctx.insert("assets", assets);
+    ctx.insert("search_entry", &search_entry);
+    ctx.insert("home", &format!("{root}{}", site.link_path(prefix)));
+    // The 404 page is not a document: no translations or alternates of its own.
+    let translations: Vec<Translation> = site
+        .config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Translation {
+            code: &l.code,
+            html_lang: &l.html_lang,
+            name: &l.name,
+            href: format!("{root}{}", site.link_path(&l.prefix)),
+            is_current: i == lang,
+            exact: false,
+        })
+        .collect();
+    ctx.insert("translations", &translations);
+    ctx.insert("alternates", &Vec::<Translation>::new());
+    ctx.insert("canonical", &None::<String>);
+    ctx.insert(
+        "page",
+        &serde_json::json!({ "translated": true, "is_home": false }),
+    );
+    ctx.insert(
+        "nav_html",
+        &context::personalise_nav(
+            navs.get(&(lang, ROOT)).map_or("", String::as_str),
+            &root,
+            "",
+        ),
+    );
+    let html = renderer.render(lang, "404.html", &ctx)?;
+    staging.write(&format!("{prefix}404.html"), html.as_bytes())
+}
+
+/// The tiny page at `/` when every language has its own prefix: links to
+/// each language, and a script that follows the browser's preference.
+fn language_picker(site: &Site) -> String {
+    let langs = &site.config.languages;
+    let links: String = langs
+        .iter()
+        .map(|l| {
+            format!(
+                "<li><a hreflang=\"{h}\" lang=\"{h}\" href=\"{href}\">{name}: {title}</a></li>",
+                h = l.html_lang,
+                href = site.link_path(&l.prefix),
+                name = markdown::escape_text(&l.name),
+                title = markdown::escape_text(&l.title)
+            )
+        })
+        .collect();
+    let table: String = langs
+        .iter()
+        .map(|l| format!("[\"{}\",\"{}\"]", l.primary(), site.link_path(&l.prefix)))
+        .collect::<Vec<_>>()
+        .join(",");
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{title}</title>\n<script>(function(){{var t=[{table}];var w=(navigator.languages||[navigator.language||\"\"]);for(var i=0;i<w.length;i++){{var p=String(w[i]).toLowerCase().split(\"-\")[0];for(var j=0;j<t.length;j++){{if(t[j][0]===p){{location.replace(t[j][1]);return;}}}}}}location.replace(t[0][1]);}})();</script>\n</head><body><ul>{links}</ul></body></html>\n",
+        lang = langs[0].html_lang,
+        title = markdown::escape_text(&langs[0].title),
+    )
+}
+
+/// File name the search index of `lang` will have; `None` when search is off there.
+fn search_entry_name(site: &Site, lang: usize) -> Option<String> {
+    let _ = (site, lang);
+    None
+}
+
+fn build_search(site: &Site, docs: &[RenderedDoc]) -> Result<Vec<(String, Vec<u8>)>> {
+    let _ = (site, docs);
+    Ok(Vec::new())
+}

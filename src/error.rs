@@ -1,0 +1,214 @@
+//! One error type for the whole pipeline.
+//!
+//! Every stage reports problems as [`Diagnostic`]s that name the file, and the
+//! line and column when the stage knows them, plus a hint that says what to
+//! do. A build that finds several problems (say, three broken links) reports
+//! all of them at once, so [`Error`] holds a non-empty list.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in the input a problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column (in characters), when known.
+    pub column: Option<usize>,
+}
+
+/// One problem, with enough context for a person to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub message: String,
+    pub location: Option<Location>,
+    pub hint: Option<String>,
+    /// Documents whose rendering hit this (template errors).
+    pub rendering: Vec<PathBuf>,
+}
+
+/// A failed operation: one or more diagnostics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    diagnostics: Vec<Diagnostic>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(message: impl Into<String>) -> Self {
+        Error {
+            diagnostics: vec![Diagnostic {
+                message: message.into(),
+                location: None,
+                hint: None,
+                rendering: Vec::new(),
+            }],
+        }
+    }
+
+    /// An error about a whole file (no line known).
+    pub fn in_file(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Error::new(message).at(file, None, None)
+    }
+
+    /// Sets the location of the (last) diagnostic.
+    pub fn at(
+        mut self,
+        file: impl AsRef<Path>,
+        line: Option<usize>,
+        column: Option<usize>,
+    ) -> Self {
+        if let Some(d) = self.diagnostics.last_mut() {
+            d.location = Some(Location {
+                file: file.as_ref().to_path_buf(),
+                line,
+                column,
+            });
+        }
+        self
+    }
+
+    /// Sets the hint of the (last) diagnostic: what the reader should do.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        if let Some(d) = self.diagnostics.last_mut() {
+            d.hint = Some(hint.into());
+        }
+        self
+    }
+
+    /// Merges many errors into one; `None` when there are none.
+    pub fn combine(errors: impl IntoIterator<Item = Error>) -> Option<Error> {
+        let diagnostics: Vec<Diagnostic> = errors.into_iter().flat_map(|e| e.diagnostics).collect();
+        (!diagnostics.is_empty()).then_some(Error { diagnostics })
+    }
+
+    /// Notes which document was being rendered when a template failed.
+    pub fn while_rendering(mut self, document: &Path) -> Self {
+        for d in &mut self.diagnostics {
+            d.rendering.push(document.to_path_buf());
+        }
+        self
+    }
+
+    /// Merges diagnostics that say the same thing, keeping the documents they
+    /// came from (a template error repeats for every page using the template).
+    pub fn dedup(self) -> Self {
+        let mut out: Vec<Diagnostic> = Vec::new();
+        for d in self.diagnostics {
+            match out
+                .iter_mut()
+                .find(|o| o.message == d.message && o.location == d.location && o.hint == d.hint)
+            {
+                Some(o) => o.rendering.extend(d.rendering),
+                None => out.push(d),
+            }
+        }
+        Error { diagnostics: out }
+    }
+
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// An I/O failure on a path, phrased for a person.
+    pub fn io(path: impl AsRef<Path>, action: &str, err: std::io::Error) -> Self {
+        Error::new(format!("could not {action}: {err}")).at(path, None, None)
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(loc) => write!(f, "{loc}: {}", self.message)?,
+            None => write!(f, "{}", self.message)?,
+        }
+        match self.rendering.as_slice() {
+            [] => {}
+            [one] => write!(f, "\n  while rendering {}", one.display())?,
+            [first, rest @ ..] => write!(
+                f,
+                "\n  while rendering {} and {} more",
+                first.display(),
+                rest.len()
+            )?,
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// 1-based (line, column) of a byte offset in `text`; the column counts characters.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "第一行\n中文abc";
+        assert_eq!(line_col(text, 0), (1, 1));
+        let c = text.find('c').unwrap();
+        assert_eq!(line_col(text, c), (2, 5));
+    }
+
+    #[test]
+    fn display_names_file_line_column_and_hint() {
+        let e = Error::new("bad thing")
+            .at("content/a.md", Some(3), Some(7))
+            .hint("fix it");
+        assert_eq!(e.to_string(), "content/a.md:3:7: bad thing\n  help: fix it");
+    }
+
+    #[test]
+    fn combine_keeps_every_diagnostic() {
+        let e = Error::combine([Error::new("a"), Error::new("b")]).unwrap();
+        assert_eq!(e.diagnostics().len(), 2);
+        assert!(Error::combine(Vec::new()).is_none());
+    }
+}

@@ -1,0 +1,20 @@
+//! grassroots: a static site generator for bilingual (Chinese + English)
+//! study portals.
+//!
+//! The pipeline, one module per stage:
+//! [`content`] (load) → [`markdown`] (parse) → [`site`] (model) →
+//! [`render`] (templates) → search index (the `grassroots-search` crate) →
+//! [`output`] (write, atomically). [`build`] runs them in order.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod init;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+
+pub use build::{BuildOptions, BuildReport, build};
+pub use error::{Error, Result};

@@ -1,0 +1,40 @@
+// The default theme's small behaviours. The site reads and navigates without
+// them: the sidebar is visible on wide screens and below the page on phones.
+(function () {
+  "use strict";
+  var html = document.documentElement;
+
+  // Phones: the "Contents" button opens the sidebar as a drawer; Escape or a
+  // second press closes it, and focus returns to the button.
+  var toggle = document.querySelector(".menu-toggle");
+  var sidebar = document.getElementById("sidebar");
+  if (toggle && sidebar) {
+    var label = toggle.querySelector(".menu-label");
+    var setOpen = function (open) {
+      html.classList.toggle("nav-open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (label) label.textContent = open ? toggle.dataset.labelClose : toggle.dataset.labelOpen;
+      if (open) {
+        var current = sidebar.querySelector("[aria-current=page]") || sidebar.querySelector("a");
+        if (current) current.focus();
+      }
+    };
+    toggle.addEventListener("click", function () {
+      setOpen(!html.classList.contains("nav-open"));
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && html.classList.contains("nav-open")) {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
+
+  // Print buttons print the page; without JavaScript they stay hidden and the
+  // browser's own print command gives the same printout (see the print stylesheet).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+})();
