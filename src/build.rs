@@ -202,12 +202,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // render (Markdown and templates, written as they are done)
     let t = Instant::now();
     let assets = write_assets(&site, &theme, &staging)?;
-    let rendered = render_all(&site, &renderer, &i18n, &assets, &staging, opts.progress)?;
+    let search_entries: Vec<Option<String>> = (0..site.config.languages.len()).map(|l| search_entry_name(&site, l)).collect();
+    let rendered = render_all(&site, &renderer, &i18n, &assets, &search_entries, &staging, opts.progress)?;
     stages.push(("render", t.elapsed()));
 
     // index
     let t = Instant::now();
-    let search_files = build_search(&site, &rendered)?;
+    let search_files = build_search(&site, &rendered, &search_entries)?;
     stages.push(("index", t.elapsed()));
 
     // write
@@ -334,6 +335,7 @@ fn render_all(
     renderer: &Renderer,
     i18n: &I18n,
     assets: &BTreeMap<String, String>,
+    search_entries: &[Option<String>],
     staging: &Staging,
     progress: bool,
 ) -> Result<Vec<RenderedDoc>> {
@@ -364,8 +366,6 @@ fn render_all(
             extra: &config.raw.extra,
         })
         .collect();
-    let search_entries: Vec<Option<String>> =
-        (0..n_langs).map(|l| search_entry_name(site, l)).collect();
 
     // The sidebar is rendered once per language and section, then only
     // personalised per page: rendering it for every page would cost as much
@@ -776,13 +776,93 @@ fn language_picker(site: &Site) -> String {
     )
 }
 
-/// File name the search index of `lang` will have; `None` when search is off there.
-fn search_entry_name(site: &Site, lang: usize) -> Option<String> {
-    let _ = (site, lang);
-    None
+/// Whether `lang` gets a search index.
+fn search_enabled(site: &Site, lang: usize) -> bool {
+    let search = &site.config.raw.search;
+    let code = &site.config.languages[lang].code;
+    search.enabled && !search.exclude_languages.iter().any(|l| l.eq_ignore_ascii_case(code))
 }
 
-fn build_search(site: &Site, docs: &[RenderedDoc]) -> Result<Vec<(String, Vec<u8>)>> {
-    let _ = (site, docs);
-    Ok(Vec::new())
+/// Whether a document's text goes into the index: its own translation, not
+/// in an excluded section.
+fn indexed(site: &Site, lang: usize, id: NodeId) -> bool {
+    let entry = &site.views[lang].entries[id];
+    let dir = &site.nodes[id].dir;
+    entry.translated
+        && entry.source.is_some()
+        && !site.config.raw.search.exclude_sections.iter().any(|s| {
+            let s = s.trim_matches('/');
+            dir == s || dir.starts_with(&format!("{s}/"))
+        })
+}
+
+/// Path from the root of the entry file of `lang`'s search index, or `None`
+/// when search is off there. Pages are rendered before the index is built,
+/// so the name is a hash of everything the index is made from (the indexed
+/// sources and their URLs, and the search code) rather than of its bytes:
+/// equal inputs give an equal index, so caches still never mix two builds.
+fn search_entry_name(site: &Site, lang: usize) -> Option<String> {
+    if !search_enabled(site, lang) {
+        return None;
+    }
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(grassroots_search::CLIENT_JS.as_bytes());
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    let view = &site.views[lang];
+    for &id in &view.reading_order {
+        if !indexed(site, lang, id) {
+            continue;
+        }
+        let entry = &view.entries[id];
+        hasher.update(entry.url.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(entry.title.as_bytes());
+        hasher.update(&[0]);
+        for a in site.ancestors(id) {
+            hasher.update(view.entries[a].title.as_bytes());
+            hasher.update(&[0]);
+        }
+        if let Some(s) = entry.source {
+            hasher.update(site.sources[s].body.as_bytes());
+        }
+        hasher.update(&[1]);
+    }
+    Some(format!("{}entry.{:08x}.js", search_dir(site, lang), hasher.digest() as u32))
+}
+
+/// "search/zh/": the folder of a language's index, from the root.
+fn search_dir(site: &Site, lang: usize) -> String {
+    format!("search/{}/", site.config.languages[lang].code.to_ascii_lowercase())
+}
+
+/// Builds every language's index (in parallel) from the rendered documents.
+fn build_search(site: &Site, docs: &[RenderedDoc], entries: &[Option<String>]) -> Result<Vec<(String, Vec<u8>)>> {
+    let per_lang: Vec<Result<Vec<(String, Vec<u8>)>>> = (0..site.config.languages.len())
+        .into_par_iter()
+        .map(|lang| {
+            let Some(entry_path) = &entries[lang] else { return Ok(Vec::new()) };
+            let view = &site.views[lang];
+            let documents: Vec<grassroots_search::Document> = docs
+                .iter()
+                .filter(|d| d.lang == lang && indexed(site, lang, d.node))
+                .map(|d| grassroots_search::Document {
+                    url: view.entries[d.node].url.clone(),
+                    title: view.entries[d.node].title.clone(),
+                    section_path: site.ancestors(d.node).into_iter().skip(1).map(|a| view.entries[a].title.clone()).collect(),
+                    chunks: d.markdown.chunks.clone(),
+                })
+                .collect();
+            let dir = search_dir(site, lang);
+            let entry_name = entry_path.strip_prefix(&dir).unwrap_or(entry_path);
+            let language = grassroots_search::Language::from_code(&site.config.languages[lang].code);
+            let index = grassroots_search::build_index_named(language, &documents, Some(entry_name))
+                .map_err(|e| Error::new(format!("could not build the search index of {}: {e}", site.config.languages[lang].code)))?;
+            Ok(index.files.into_iter().map(|f| (format!("{dir}{}", f.name), f.bytes)).collect())
+        })
+        .collect();
+    let mut files = Vec::new();
+    for r in per_lang {
+        files.extend(r?);
+    }
+    Ok(files)
 }

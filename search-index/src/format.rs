@@ -181,20 +181,13 @@ fn encode_postings(postings: &[DocPosting], out: &mut Vec<u8>) {
             // Body positions are not stored: in the body only the block
             // matters (proximity = same block). Title and heading positions
             // are kept for phrase matches, which rank best.
-            let kept: Vec<u32> = if *block == 0 {
-                positions.clone()
-            } else {
-                positions
-                    .iter()
-                    .copied()
-                    .filter(|&p| p < HEADING_SPAN)
-                    .collect()
-            };
-            put_varint(out, delta << 1 | u64::from(!kept.is_empty()));
-            if !kept.is_empty() {
-                put_varint(out, kept.len() as u64);
+            let keep = |p: &u32| *block == 0 || *p < HEADING_SPAN;
+            let kept = positions.iter().filter(|p| keep(p)).count();
+            put_varint(out, delta << 1 | u64::from(kept > 0));
+            if kept > 0 {
+                put_varint(out, kept as u64);
                 let mut prev = 0u32;
-                for (k, &pos) in kept.iter().enumerate() {
+                for (k, &pos) in positions.iter().filter(|p| keep(p)).enumerate() {
                     put_varint(out, (if k == 0 { pos } else { pos - prev }) as u64);
                     prev = pos;
                 }
@@ -336,10 +329,13 @@ fn group_starts(sizes: &[usize], target: usize, max_groups: usize) -> Vec<usize>
     starts
 }
 
-/// Writes every file of one language's index.
+/// Writes every file of one language's index. `entry_name` names the entry
+/// file when the caller must know it before the index exists (pages that
+/// link to it are rendered first); by default it is hashed like the others.
 pub fn write_index(
     inv: &Inverted,
     docs: &[DocMeta<'_>],
+    entry_name: Option<&str>,
 ) -> Result<(Vec<OutFile>, String), SearchError> {
     let mut files = Vec::new();
 
@@ -450,7 +446,7 @@ pub fn write_index(
         "text": text_list,
     });
     let payload = js_json(&entry);
-    let name = named("entry", &payload);
+    let name = entry_name.map_or_else(|| named("entry", &payload), str::to_string);
     files.push(OutFile {
         bytes: script(&name, &payload),
         name: name.clone(),

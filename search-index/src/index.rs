@@ -48,7 +48,7 @@ pub struct DocPosting {
     /// Quantized BM25F term-frequency component (1..=255).
     pub impact: u8,
     /// (block index within the document, sorted positions), sorted by block.
-    pub blocks: Vec<(u32, Vec<u32>)>,
+    pub blocks: BlockPositions,
 }
 
 /// The inverted index of one language.
@@ -64,10 +64,13 @@ pub struct Inverted {
     pub first_block: Vec<u32>,
 }
 
+/// Positions of a term per block: (block index within the document, positions).
+pub type BlockPositions = Vec<(u32, Vec<u32>)>;
+
 struct DocTerms {
     blocks: Vec<Block>,
     /// term → (field term frequencies, per-block positions)
-    terms: Vec<(String, [u32; 3], Vec<(u32, Vec<u32>)>)>,
+    terms: Vec<(String, [u32; 3], BlockPositions)>,
     length: u32,
 }
 
@@ -150,7 +153,7 @@ fn doc_terms(tok: &Tokenizer, doc: &Document) -> DocTerms {
     }
 
     let mut length = 0u32;
-    let mut map: HashMap<&str, ([u32; 3], Vec<(u32, Vec<u32>)>)> = HashMap::new();
+    let mut map: HashMap<&str, ([u32; 3], BlockPositions)> = HashMap::new();
     for (block, tokens) in &tokenized {
         length += tokens.len() as u32;
         for t in tokens {

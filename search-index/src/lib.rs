@@ -77,6 +77,13 @@ impl std::error::Error for SearchError {}
 
 /// Builds the index of one language's pages.
 pub fn build_index(language: Language, docs: &[Document]) -> Result<SearchIndex, SearchError> {
+    build_index_named(language, docs, None)
+}
+
+/// As [`build_index`], with the entry file's name chosen by the caller. The
+/// site build names it from a hash of the index's inputs so that pages,
+/// rendered before the index, can point to it.
+pub fn build_index_named(language: Language, docs: &[Document], entry_name: Option<&str>) -> Result<SearchIndex, SearchError> {
     let inverted = index::invert(language, docs);
     let metas: Vec<format::DocMeta<'_>> = docs
         .iter()
@@ -86,7 +93,7 @@ pub fn build_index(language: Language, docs: &[Document]) -> Result<SearchIndex,
             section_path: &d.section_path,
         })
         .collect();
-    let (files, entry) = format::write_index(&inverted, &metas)?;
+    let (files, entry) = format::write_index(&inverted, &metas, entry_name)?;
     Ok(SearchIndex {
         files: files
             .into_iter()

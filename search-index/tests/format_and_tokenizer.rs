@@ -1,0 +1,205 @@
+use grassroots_search::format::{decode_shard, unbase64};
+use grassroots_search::index::{HEADING_SPAN, invert};
+use grassroots_search::{Document, Language, SearchError, TextChunk, Tokenizer, build_index};
+
+fn terms(lang: Language, text: &str) -> Vec<String> {
+    Tokenizer::new(lang)
+        .tokenize(text)
+        .into_iter()
+        .map(|t| t.term)
+        .collect()
+}
+
+fn doc(url: &str, title: &str, text: &str) -> Document {
+    Document {
+        url: url.into(),
+        title: title.into(),
+        section_path: vec!["节".into()],
+        chunks: vec![
+            TextChunk {
+                heading: None,
+                anchor: None,
+                text: text.into(),
+            },
+            TextChunk {
+                heading: Some("标题 Heading".into()),
+                anchor: Some("标题-heading".into()),
+                text: "更多 text".into(),
+            },
+        ],
+    }
+}
+
+#[test]
+fn tokenizer_mixed_scripts() {
+    assert_eq!(
+        terms(Language::Chinese, "Rust的trait和crate"),
+        ["rust", "的", "trait", "和", "crate"]
+    );
+    assert_eq!(
+        terms(Language::Chinese, "中文English"),
+        ["中文", "文", "english"]
+    );
+}
+
+#[test]
+fn tokenizer_full_width_and_punctuation() {
+    assert_eq!(
+        terms(Language::English, "ＡＢＣ１２３，ｈｅｌｌｏ！"),
+        ["abc123", "hello"]
+    );
+    assert_eq!(
+        terms(Language::Chinese, "你好，世界。"),
+        ["你好", "好", "世界", "界"]
+    );
+    assert_eq!(
+        terms(Language::English, "don't stop—“quoted”"),
+        ["don", "t", "stop", "quot"]
+    );
+}
+
+#[test]
+fn tokenizer_code_spans_and_numbers() {
+    assert_eq!(
+        terms(Language::English, "`read_to_string()` std::io v1.2"),
+        ["read", "to", "string", "std", "io", "v1", "2"]
+    );
+    assert_eq!(terms(Language::Chinese, "第3章"), ["第", "3", "章"]);
+}
+
+#[test]
+fn tokenizer_stemming_and_positions() {
+    assert_eq!(
+        terms(Language::English, "Educating education"),
+        ["educ", "educ"]
+    );
+    assert_eq!(terms(Language::Other, "Educating"), ["educating"]);
+    let toks = Tokenizer::new(Language::Chinese).tokenize("猜数字 game");
+    let pos: Vec<u32> = toks.iter().map(|t| t.pos).collect();
+    assert_eq!(pos, [0, 1, 2, 3]);
+    // long words are cut, not dropped
+    assert_eq!(
+        terms(Language::Other, &"x".repeat(100))[0].chars().count(),
+        40
+    );
+}
+
+#[test]
+fn tokenizer_survives_odd_input() {
+    for s in [
+        "",
+        " ",
+        "\u{0}\u{1}",
+        "\u{FEFF}",
+        "😀😀",
+        "\u{301}",
+        "𠀀",
+        "ǅ",
+        "ß",
+        "İ",
+    ] {
+        let _ = terms(Language::Chinese, s);
+    }
+}
+
+fn shard_payloads(files: &[grassroots_search::IndexFile]) -> Vec<Vec<u8>> {
+    files
+        .iter()
+        .filter(|f| f.name.starts_with("s."))
+        .map(|f| {
+            let text = String::from_utf8(f.bytes.clone()).unwrap();
+            let start = text.find("\",\"").unwrap() + 3;
+            let end = text.rfind("\");").unwrap();
+            unbase64(&text[start..end]).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn format_round_trip() {
+    let docs = vec![
+        doc(
+            "a/",
+            "猜数字游戏",
+            "程序将会生成一个随机数。Random numbers!",
+        ),
+        doc(
+            "b/",
+            "Guessing game",
+            "猜数字。another paragraph\nsecond line",
+        ),
+        doc("", "首页", ""),
+    ];
+    let index = build_index(Language::Chinese, &docs).unwrap();
+    assert!(index.files.iter().any(|f| f.name == index.entry));
+    assert!(index.entry.starts_with("entry.") && index.entry.ends_with(".js"));
+    let mut decoded = Vec::new();
+    for blob in shard_payloads(&index.files) {
+        decoded.extend(decode_shard(&blob).unwrap());
+    }
+    let inv = invert(Language::Chinese, &docs);
+    assert_eq!(decoded.len(), inv.terms.len());
+    for ((t1, p1), (t2, p2)) in decoded.iter().zip(&inv.terms) {
+        assert_eq!(t1, t2);
+        assert_eq!(p1.len(), p2.len());
+        for (a, b) in p1.iter().zip(p2) {
+            assert_eq!((a.doc, a.impact), (b.doc, b.impact));
+            // body positions are not stored; title and heading positions are
+            let expect: Vec<(u32, Vec<u32>)> = b
+                .blocks
+                .iter()
+                .map(|(blk, ps)| {
+                    let kept = ps
+                        .iter()
+                        .copied()
+                        .filter(|&p| *blk == 0 || p < HEADING_SPAN)
+                        .collect();
+                    (*blk, kept)
+                })
+                .collect();
+            assert_eq!(a.blocks, expect);
+        }
+    }
+    // same input → same file names (content hashes), different input → new entry
+    let again = build_index(Language::Chinese, &docs).unwrap();
+    assert_eq!(again.entry, index.entry);
+    let changed = build_index(Language::Chinese, &docs[..2]).unwrap();
+    assert_ne!(changed.entry, index.entry);
+}
+
+#[test]
+fn damaged_shards_are_errors() {
+    let docs = vec![doc("a/", "标题", "正文内容")];
+    let index = build_index(Language::Chinese, &docs).unwrap();
+    let blob = shard_payloads(&index.files).remove(0);
+    for cut in [0, 3, 7, blob.len() / 2, blob.len() - 1] {
+        assert!(decode_shard(&blob[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut flipped = blob.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x55;
+    assert!(matches!(
+        decode_shard(&flipped),
+        Err(SearchError::Corrupt(_))
+    ));
+}
+
+#[test]
+fn empty_site_builds() {
+    let index = build_index(Language::English, &[]).unwrap();
+    assert_eq!(index.files.len(), 1);
+    let index = build_index(Language::English, &[Document::default()]).unwrap();
+    assert!(!index.files.is_empty());
+}
+
+#[test]
+fn file_count_is_bounded() {
+    let docs: Vec<Document> = (0..4000)
+        .map(|i| {
+            let text = format!("第{i}页 内容 page{i} {}", "学习材料很长的正文。".repeat(30));
+            doc(&format!("p{i}/"), &format!("页面{i}"), &text)
+        })
+        .collect();
+    let index = build_index(Language::Chinese, &docs).unwrap();
+    assert!(index.files.len() <= 300, "{} files", index.files.len());
+}
