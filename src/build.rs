@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::markdown::{self, LinkResolver, Rendered, ResolvedLink};
 use crate::output::{self, Staging};
 use crate::render::context::{self, DocumentCtx, LanguageCtx, PageCtx, SiteCtx, Translation};
-use crate::render::{Renderer, i18n::I18n};
+use crate::render::{Renderer, i18n::I18n, print};
 use crate::site::{NodeId, ROOT, Site};
 
 /// What the user asked for on the command line.
@@ -319,12 +319,17 @@ struct Resolver<'a> {
 }
 
 impl LinkResolver for Resolver<'_> {
-    fn resolve(&self, path: &str) -> Option<ResolvedLink> {
+    fn resolve(&self, path: &str, anchor: Option<&str>) -> Option<ResolvedLink> {
         let (node, lang) = self.site.node_for_path(path)?;
         let lang = lang.unwrap_or(self.lang);
         let url = &self.site.views[lang].entries[node].url;
+        let mut href = self.site.href(self.from, url);
+        if let Some(a) = anchor {
+            href.push('#');
+            href.push_str(a);
+        }
         Some(ResolvedLink {
-            href: self.site.href(self.from, url),
+            href,
             target: node * self.site.config.languages.len() + lang,
         })
     }
@@ -394,6 +399,14 @@ fn render_all(
         })
         .collect::<Result<_>>()?;
 
+    let printable: Vec<HashSet<NodeId>> = (0..n_langs)
+        .map(|l| match config.raw.print.enabled {
+            true => print::printable_sections(site, l, config.raw.print.max_documents).into_iter().collect(),
+            false => HashSet::new(),
+        })
+        .collect();
+    check_print_urls(site, &printable)?;
+
     let jobs: Vec<(usize, NodeId)> = (0..n_langs)
         .flat_map(|l| site.views[l].reading_order.iter().map(move |&n| (l, n)))
         .collect();
@@ -413,6 +426,7 @@ fn render_all(
                     assets,
                     navs: &navs,
                     search_entry: search_entries[lang].as_deref(),
+                    printable: &printable,
                 },
                 staging,
             );
@@ -438,6 +452,7 @@ fn render_all(
         return Err(e.dedup());
     }
     check_anchors(site, &docs)?;
+    render_print_pages(site, renderer, i18n, &site_ctxs, &languages, assets, &printable, staging)?;
     for (lang, l) in config.languages.iter().enumerate() {
         render_not_found(
             site,
@@ -481,6 +496,8 @@ struct DocInputs<'a> {
     assets: &'a BTreeMap<String, String>,
     navs: &'a HashMap<(usize, NodeId), String>,
     search_entry: Option<&'a str>,
+    /// Sections with a print page, per language.
+    printable: &'a [HashSet<NodeId>],
 }
 
 fn render_document(
@@ -511,6 +528,7 @@ fn render_document(
                     lang,
                     from: url,
                 },
+                id_prefix: "",
             },
         )?,
         None => Rendered::default(),
@@ -616,6 +634,7 @@ fn render_document(
         nav_html,
         assets: inputs.assets,
         search_entry: inputs.search_entry,
+        print_href: print_section(site, inputs.printable, lang, id).map(|s| site.href(url, &print_url(&view.entries[s].url))),
     };
     let tera_ctx = tera::Context::from_serialize(&ctx)
         .map_err(|e| Error::new(format!("could not prepare the template context: {e}")))?;
@@ -865,4 +884,85 @@ fn build_search(site: &Site, docs: &[RenderedDoc], entries: &[Option<String>]) -
         files.extend(r?);
     }
     Ok(files)
+}
+
+/// "units/print/": where a section's print page lives.
+fn print_url(section_url: &str) -> String {
+    format!("{section_url}print/")
+}
+
+/// The section whose print page a document's print link opens: the
+/// document itself if it is a printable section, else the nearest printable
+/// section above it.
+fn print_section(site: &Site, printable: &[HashSet<NodeId>], lang: usize, id: NodeId) -> Option<NodeId> {
+    let mut cur = Some(id);
+    while let Some(n) = cur {
+        if site.nodes[n].kind == Kind::Section && printable[lang].contains(&n) {
+            return Some(n);
+        }
+        cur = site.nodes[n].parent;
+    }
+    None
+}
+
+/// A page whose URL is a section's print URL would be overwritten.
+fn check_print_urls(site: &Site, printable: &[HashSet<NodeId>]) -> Result<()> {
+    let mut errors = Vec::new();
+    for (lang, sections) in printable.iter().enumerate() {
+        let view = &site.views[lang];
+        let urls: HashMap<&str, NodeId> = view.entries.iter().enumerate().map(|(id, e)| (e.url.as_str(), id)).collect();
+        for &s in sections {
+            if let Some(&clash) = urls.get(print_url(&view.entries[s].url).as_str())
+                && let Some(src) = view.entries[clash].source
+            {
+                errors.push(
+                    Error::in_file(&site.sources[src].display_path, format!("this page's URL /{} is where the section's print page goes", view.entries[clash].url))
+                        .hint("give the page another `slug`, or set [print] enabled = false in config.toml"),
+                );
+            }
+        }
+    }
+    match Error::combine(errors) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_print_pages(
+    site: &Site,
+    renderer: &Renderer,
+    i18n: &I18n,
+    site_ctxs: &[SiteCtx],
+    languages: &[LanguageCtx],
+    assets: &BTreeMap<String, String>,
+    printable: &[HashSet<NodeId>],
+    staging: &Staging,
+) -> Result<()> {
+    let jobs: Vec<(usize, NodeId)> = printable.iter().enumerate().flat_map(|(l, set)| set.iter().map(move |&s| (l, s))).collect();
+    let build_date = time::OffsetDateTime::now_utc().date();
+    jobs.par_iter()
+        .map(|&(lang, section)| {
+            let view = &site.views[lang];
+            let url = print_url(&view.entries[section].url);
+            let root = crate::site::root_prefix(&url);
+            let docs = print::documents(site, lang, section, &root)?;
+            let mut ctx = tera::Context::new();
+            ctx.insert("site", &site_ctxs[lang]);
+            ctx.insert("lang", &languages[lang]);
+            ctx.insert("root", &root);
+            ctx.insert("home", &site.href(&url, &site.config.languages[lang].prefix));
+            ctx.insert("assets", assets);
+            ctx.insert("section_title", &view.entries[section].title);
+            ctx.insert("section_href", &site.href(&url, &view.entries[section].url));
+            ctx.insert("is_whole_site", &(section == ROOT));
+            ctx.insert("date", &context::format_date(build_date, i18n.get(lang, "date_format")));
+            ctx.insert("date_iso", &build_date.to_string());
+            ctx.insert("docs", &docs);
+            let html = renderer.render(lang, "print.html", &ctx)?;
+            staging.write(&format!("{url}index.html"), html.as_bytes())
+        })
+        .collect::<Vec<Result<()>>>()
+        .into_iter()
+        .collect()
 }

@@ -38,6 +38,8 @@ pub struct RawConfig {
     pub search: SearchConfig,
     #[serde(default)]
     pub navigation: NavigationConfig,
+    #[serde(default)]
+    pub print: PrintConfig,
     /// Other languages, keyed by code.
     #[serde(default)]
     pub languages: BTreeMap<String, LanguageConfig>,
@@ -123,6 +125,31 @@ impl Default for NavigationConfig {
             expand_all_below: default_expand_all_below(),
         }
     }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintConfig {
+    /// Write a print page (`SECTION/print/`) for every section.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Sections with more documents than this get no print page (one HTML
+    /// file of thousands of pages helps nobody and costs build time).
+    #[serde(default = "default_print_max")]
+    pub max_documents: usize,
+}
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        PrintConfig {
+            enabled: true,
+            max_documents: default_print_max(),
+        }
+    }
+}
+
+fn default_print_max() -> usize {
+    300
 }
 
 fn default_language() -> String {

@@ -48,7 +48,7 @@ fn pages_link_to_their_translation_and_back() {
     // Every translated page names its counterpart in the switcher.
     for rel in html_files(&f.public()) {
         let rel = rel.to_str().unwrap();
-        if rel.ends_with("404.html") {
+        if rel.ends_with("404.html") || rel.ends_with("print/index.html") {
             continue;
         }
         let doc = f.page(rel);
@@ -211,4 +211,32 @@ fn base_url_gives_canonical_and_absolute_alternates() {
     );
     // Links inside the site stay relative.
     assert_eq!(attr(&doc, ".breadcrumbs a", "href").as_deref(), Some("../../"));
+}
+
+#[test]
+fn print_pages_hold_the_section_in_reading_order_with_internal_anchors() {
+    let f = built();
+    let whole = f.page("print/index.html");
+    assert_eq!(
+        texts(&whole, ".print-toc li"),
+        ["导言", "第一部分", "第一篇", "第二篇", "第二部分", "带日期的一页", "深层栏目", "叶子"]
+    );
+    assert_eq!(texts(&whole, ".print-doc-title").len(), 8);
+    // The intro links to part one's heading: inside the print page, to the prefixed id.
+    let intro_link = whole
+        .select(&sel(".print-doc a"))
+        .find(|a| a.text().collect::<String>().contains("第一篇的要义"))
+        .unwrap();
+    let href = intro_link.value().attr("href").unwrap();
+    let target = decode(href.trim_start_matches('#'));
+    assert!(whole.select(&sel(".print-doc [id]")).any(|e| e.value().attr("id") == Some(target.as_str())), "{href}");
+    // A section's print page links out to pages outside it.
+    let part_a = f.page("part-a/print/index.html");
+    assert_eq!(texts(&part_a, ".print-toc li"), ["第一篇", "第二篇"]);
+    let leaf_link = part_a.select(&sel(".print-doc a")).find(|a| a.text().collect::<String>() == "叶子页").unwrap();
+    assert_eq!(decode(leaf_link.value().attr("href").unwrap()), "../../part-b/deep/leaf-page/#叶子的标题");
+    // English print page of the whole site, with the untranslated page marked.
+    let en = f.page("en/print/index.html");
+    assert_eq!(attr(&en, "html", "lang").as_deref(), Some("en"));
+    assert!(en.select(&sel(".print-doc[lang=zh-CN] .notice")).next().is_some());
 }

@@ -21,12 +21,13 @@ use ids::IdAllocator;
 
 /// Resolves `@/` links for the page being rendered.
 pub trait LinkResolver: Sync {
-    /// `path` is what follows `@/`, without the anchor ("units/research.md").
-    fn resolve(&self, path: &str) -> Option<ResolvedLink>;
+    /// `path` is what follows `@/`, without the anchor ("units/research.md");
+    /// `anchor` the decoded part after `#`, if any.
+    fn resolve(&self, path: &str, anchor: Option<&str>) -> Option<ResolvedLink>;
 }
 
 pub struct ResolvedLink {
-    /// The href to write, relative to the page being rendered.
+    /// The href to write (with the anchor), relative to the page being rendered.
     pub href: String,
     /// Identifies the target so anchors can be checked once every page is rendered.
     pub target: usize,
@@ -110,6 +111,9 @@ pub struct RenderContext<'a> {
     pub body_line: usize,
     pub smart_punctuation: bool,
     pub links: &'a dyn LinkResolver,
+    /// Put before every heading id, so several pages can share one HTML
+    /// document (the print pages) without id clashes. Usually "".
+    pub id_prefix: &'a str,
 }
 
 fn parser_options(smart_punctuation: bool) -> Options {
@@ -128,7 +132,10 @@ fn parser_options(smart_punctuation: bool) -> Options {
 pub fn render(markdown: &str, ctx: &RenderContext) -> Result<Rendered> {
     let parser =
         Parser::new_ext(markdown, parser_options(ctx.smart_punctuation)).into_offset_iter();
-    let mut state = State::default();
+    let mut state = State {
+        id_prefix: ctx.id_prefix.to_string(),
+        ..State::default()
+    };
     let mut errors = Vec::new();
     let mut out: Vec<Event> = Vec::new();
     let mut heading: Option<HeadingBuf> = None;
@@ -262,6 +269,7 @@ struct HeadingBuf<'a> {
 /// What is gathered while walking the events.
 #[derive(Default)]
 struct State {
+    id_prefix: String,
     ids_alloc: IdAllocator,
     ids: Vec<String>,
     flat_toc: Vec<(u8, String, String)>,
@@ -301,6 +309,7 @@ impl State {
             Some(explicit) => self.ids_alloc.reserve(explicit),
             None => self.ids_alloc.for_heading(&title),
         };
+        let id = format!("{}{id}", self.id_prefix);
         self.ids.push(id.clone());
         self.stats.add_text(&title);
         let level = h.level as u8;
@@ -351,24 +360,21 @@ fn resolve_internal(
         None => (link, None),
     };
     let path = percent_decode(path);
-    let resolved = ctx.links.resolve(&path).ok_or_else(|| {
+    let anchor = anchor.filter(|a| !a.is_empty()).map(percent_decode);
+    let resolved = ctx.links.resolve(&path, anchor.as_deref()).ok_or_else(|| {
         Error::new(format!("broken internal link `{dest}`: no page or section content/{path}"))
             .at(ctx.file, Some(line), Some(column))
             .hint("internal links name a Markdown file below content/, e.g. `@/units/research.md` or `@/units/_index.md#anchor`")
     })?;
-    Ok(match anchor {
-        Some(a) if !a.is_empty() => {
-            let anchor = percent_decode(a);
-            refs.push(AnchorRef {
-                target: resolved.target,
-                anchor: anchor.clone(),
-                line,
-                column,
-            });
-            format!("{}#{}", resolved.href, anchor)
-        }
-        _ => resolved.href,
-    })
+    if let Some(anchor) = anchor {
+        refs.push(AnchorRef {
+            target: resolved.target,
+            anchor,
+            line,
+            column,
+        });
+    }
+    Ok(resolved.href)
 }
 
 /// Editors sometimes write `@/units/%E8%B0%83.md`: accept both forms.
@@ -466,9 +472,9 @@ mod tests {
 
     struct Links;
     impl LinkResolver for Links {
-        fn resolve(&self, path: &str) -> Option<ResolvedLink> {
+        fn resolve(&self, path: &str, anchor: Option<&str>) -> Option<ResolvedLink> {
             (path == "units/research.md").then(|| ResolvedLink {
-                href: "../units/research/".into(),
+                href: format!("../units/research/{}", anchor.map(|a| format!("#{a}")).unwrap_or_default()),
                 target: 7,
             })
         }
@@ -482,6 +488,7 @@ mod tests {
                 body_line: 5,
                 smart_punctuation: true,
                 links: &Links,
+                id_prefix: "",
             },
         )
     }

@@ -220,6 +220,9 @@ pub struct DocumentCtx<'a> {
     pub assets: &'a BTreeMap<String, String>,
     /// Entry file of this language's search index, from the root, when search is on.
     pub search_entry: Option<&'a str>,
+    /// The print page of this section, or of the nearest section above a
+    /// page that has one.
+    pub print_href: Option<String>,
 }
 
 /// Links and lists derived from the model for one document.

@@ -7,6 +7,7 @@
 
 pub mod context;
 pub mod i18n;
+pub mod print;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
