@@ -37,7 +37,7 @@ fn every_portal_page_is_translated_and_switches_to_its_counterpart() {
     f.build().unwrap();
     for rel in html_files(&f.public()) {
         let rel = rel.to_str().unwrap().to_string();
-        if rel.ends_with("404.html") {
+        if rel.ends_with("404.html") || rel.ends_with("print/index.html") {
             continue;
         }
         let doc = f.page(&rel);
