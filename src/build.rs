@@ -35,6 +35,8 @@ pub struct BuildOptions {
     pub themes_dir: Option<PathBuf>,
     /// Show a progress bar (on a terminal, for long builds).
     pub progress: bool,
+    /// Overrides `precompress` in config.toml.
+    pub precompress: Option<bool>,
 }
 
 /// What a build did, for the one-line summary.
@@ -45,6 +47,8 @@ pub struct BuildReport {
     pub documents: Vec<(String, usize)>,
     pub stages: Vec<(&'static str, Duration)>,
     pub warnings: Vec<String>,
+    /// Things worth knowing that need no action ("no sitemap without base_url").
+    pub notes: Vec<String>,
     pub total: Duration,
 }
 
@@ -88,6 +92,9 @@ pub fn load_config(opts: &BuildOptions) -> Result<Config> {
     }
     if let Some(offline) = opts.offline {
         config.raw.offline = offline;
+    }
+    if let Some(p) = opts.precompress {
+        config.raw.precompress = p;
     }
     Ok(config)
 }
@@ -218,6 +225,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     }
     output::copy_tree(&theme.join("static"), &staging, "")?;
     output::copy_tree(&opts.site_dir.join("static"), &staging, "")?;
+    let mut notes = Vec::new();
+    write_crawler_files(&site, &staging, &mut notes)?;
+    if site.config.raw.precompress {
+        let n = output::precompress(&staging)?;
+        notes.push(format!("wrote {n} precompressed .gz files"));
+    }
     let documents = site
         .config
         .languages
@@ -238,6 +251,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         documents,
         stages,
         warnings,
+        notes,
         total: started.elapsed(),
     })
 }
@@ -965,4 +979,22 @@ fn render_print_pages(
         .collect::<Vec<Result<()>>>()
         .into_iter()
         .collect()
+}
+
+/// sitemap.xml, robots.txt and the Atom feeds, which need absolute URLs.
+fn write_crawler_files(site: &Site, staging: &Staging, notes: &mut Vec<String>) -> Result<()> {
+    let Some(base) = site.config.base_url.as_deref() else {
+        notes.push("no base_url: sitemap.xml, robots.txt and feeds are skipped (set base_url or --base-url to get them)".into());
+        return Ok(());
+    };
+    staging.write("sitemap.xml", output::sitemap::sitemap(site, base).as_bytes())?;
+    staging.write("robots.txt", output::sitemap::robots(base).as_bytes())?;
+    let now = time::OffsetDateTime::now_utc();
+    let now = format!("{}T00:00:00Z", now.date());
+    for (lang, l) in site.config.languages.iter().enumerate() {
+        if let Some(feed) = output::sitemap::atom_feed(site, lang, base, &now) {
+            staging.write(&format!("{}atom.xml", l.prefix), feed.as_bytes())?;
+        }
+    }
+    Ok(())
 }

@@ -32,6 +32,9 @@ pub struct RawConfig {
     /// Write links that name `index.html`, so the site works opened from disk.
     #[serde(default)]
     pub offline: bool,
+    /// Also write `.gz` copies of text files, for hosts that serve them.
+    #[serde(default)]
+    pub precompress: bool,
     #[serde(default)]
     pub markdown: MarkdownConfig,
     #[serde(default)]

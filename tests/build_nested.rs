@@ -240,3 +240,44 @@ fn print_pages_hold_the_section_in_reading_order_with_internal_anchors() {
     assert_eq!(attr(&en, "html", "lang").as_deref(), Some("en"));
     assert!(en.select(&sel(".print-doc[lang=zh-CN] .notice")).next().is_some());
 }
+
+#[test]
+fn sitemap_robots_and_feeds_with_base_url_only() {
+    let f = built();
+    assert!(!f.public().join("sitemap.xml").exists(), "no sitemap without base_url");
+    let mut opts = f.options();
+    opts.base_url = Some("https://example.org/study".into());
+    opts.precompress = Some(true);
+    let report = grassroots::build(&opts).unwrap();
+    assert!(report.notes.iter().any(|n| n.contains(".gz")));
+
+    let sitemap = std::fs::read_to_string(f.public().join("sitemap.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&sitemap).unwrap();
+    let locs: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("loc")).map(|n| n.text().unwrap().to_string()).collect();
+    assert!(locs.contains(&"https://example.org/study/part-a/one/".to_string()), "{locs:?}");
+    assert!(locs.contains(&"https://example.org/study/en/part-a/one/".to_string()));
+    assert!(!locs.contains(&"https://example.org/study/en/part-a/two/".to_string()), "fallback pages are not listed");
+    let one = doc
+        .descendants()
+        .find(|n| n.has_tag_name("url") && n.children().any(|c| c.text() == Some("https://example.org/study/part-a/one/")))
+        .unwrap();
+    let alternates: Vec<_> = one.children().filter(|c| c.has_tag_name("link")).map(|c| c.attribute("hreflang").unwrap()).collect();
+    assert_eq!(alternates, ["zh-CN", "en"]);
+
+    let robots = std::fs::read_to_string(f.public().join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: https://example.org/study/sitemap.xml"));
+
+    let feed = std::fs::read_to_string(f.public().join("en/atom.xml")).unwrap();
+    let feed = roxmltree::Document::parse(&feed).unwrap();
+    let titles: Vec<_> = feed
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .map(|e| e.children().find(|c| c.has_tag_name("title")).unwrap().text().unwrap().to_string())
+        .collect();
+    assert_eq!(titles, ["Part one", "A dated page"], "newest first");
+
+    let gz = std::fs::read(f.public().join("index.html.gz")).unwrap();
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(gz.as_slice()), &mut html).unwrap();
+    assert_eq!(html, std::fs::read_to_string(f.public().join("index.html")).unwrap());
+}

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+pub mod sitemap;
+
 /// Marks an output folder as ours, so a later build may replace it.
 pub const MARKER: &str = ".grassroots-output";
 
@@ -158,6 +160,34 @@ pub fn copy_tree(from: &Path, staging: &Staging, into: &str) -> Result<usize> {
         count += 1;
     }
     Ok(count)
+}
+
+/// Writes `name.gz` beside every text file (HTML, CSS, JS, XML, JSON, SVG,
+/// TXT) of the staging folder, for hosts that serve precompressed files
+/// (nginx `gzip_static`, many CDNs). Returns how many were written.
+pub fn precompress(staging: &Staging) -> Result<usize> {
+    use flate2::{Compression, write::GzEncoder};
+    use rayon::prelude::*;
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(staging.path())
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| ["html", "css", "js", "xml", "json", "svg", "txt"].iter().any(|t| x == *t)))
+        .collect();
+    files
+        .par_iter()
+        .map(|path| {
+            let bytes = fs::read(path).map_err(|e| Error::io(path, "read the file", e))?;
+            let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::best());
+            gz.write_all(&bytes).map_err(|e| Error::io(path, "compress the file", e))?;
+            let out = gz.finish().map_err(|e| Error::io(path, "compress the file", e))?;
+            let mut target = path.clone().into_os_string();
+            target.push(".gz");
+            write_file(Path::new(&target), &out)
+        })
+        .collect::<Result<Vec<()>>>()
+        .map(|v| v.len())
 }
 
 fn absolute(p: &Path) -> PathBuf {

@@ -1,0 +1,117 @@
+//! Files for crawlers and feed readers: `sitemap.xml` (with hreflang
+//! alternates), `robots.txt` and an Atom feed per language. All of them need
+//! absolute URLs, so they are written only when `base_url` is set.
+
+use std::fmt::Write as _;
+
+use crate::content::Kind;
+use crate::markdown::escape_attr;
+use crate::site::Site;
+
+/// Percent-encodes the non-ASCII bytes of a URL: sitemaps and feeds want
+/// URIs, and `/units/调查研究/` is an IRI.
+fn uri(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    escape_attr(&out)
+}
+
+/// How many recent pages a feed lists.
+const FEED_ENTRIES: usize = 20;
+
+/// `sitemap.xml`: every translated document, with its translations as
+/// `xhtml:link` alternates.
+pub fn sitemap(site: &Site, base_url: &str) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for (lang, view) in site.views.iter().enumerate() {
+        for &id in &view.reading_order {
+            if !site.is_translated(id, lang) && view.entries[id].source.is_some() {
+                continue; // fallback pages show another language's text
+            }
+            let entry = &view.entries[id];
+            let _ = writeln!(xml, "  <url>\n    <loc>{}</loc>", uri(&format!("{base_url}/{}", entry.url)));
+            if let Some(date) = entry.source.and_then(|s| site.sources[s].front.date) {
+                let _ = writeln!(xml, "    <lastmod>{date}</lastmod>");
+            }
+            for (other, l) in site.config.languages.iter().enumerate() {
+                if site.is_translated(id, other) {
+                    let href = format!("{base_url}/{}", site.views[other].entries[id].url);
+                    let _ = writeln!(
+                        xml,
+                        "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                        escape_attr(&l.html_lang),
+                        uri(&href)
+                    );
+                }
+            }
+            xml.push_str("  </url>\n");
+        }
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+pub fn robots(base_url: &str) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {base_url}/sitemap.xml\n")
+}
+
+/// An Atom feed of the language's most recent dated pages, newest first;
+/// `None` when no page has a date.
+pub fn atom_feed(site: &Site, lang: usize, base_url: &str, build_time: &str) -> Option<String> {
+    let view = &site.views[lang];
+    let language = &site.config.languages[lang];
+    let mut dated: Vec<_> = view
+        .reading_order
+        .iter()
+        .filter(|&&id| site.nodes[id].kind == Kind::Page && site.is_translated(id, lang))
+        .filter_map(|&id| {
+            let entry = &view.entries[id];
+            let file = &site.sources[entry.source?];
+            Some((file.front.date?, entry, file))
+        })
+        .collect();
+    if dated.is_empty() {
+        return None;
+    }
+    dated.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.url.cmp(&b.1.url)));
+    dated.truncate(FEED_ENTRIES);
+    let home = format!("{base_url}/{}", language.prefix);
+    let feed_url = format!("{home}atom.xml");
+    let mut xml = String::new();
+    let _ = write!(
+        xml,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{title}</title>\n  <subtitle>{desc}</subtitle>\n  <link href=\"{home}\"/>\n  <link rel=\"self\" href=\"{feed}\"/>\n  <id>{home}</id>\n  <updated>{updated}</updated>\n  <generator>grassroots</generator>\n",
+        lang = escape_attr(&language.html_lang),
+        title = escape_attr(&language.title),
+        desc = escape_attr(&language.description),
+        home = uri(&home),
+        feed = uri(&feed_url),
+        updated = dated.first().map(|d| format!("{}T00:00:00Z", d.0)).unwrap_or_else(|| build_time.to_string()),
+    );
+    for (date, entry, file) in dated {
+        let url = format!("{base_url}/{}", entry.url);
+        let _ = write!(
+            xml,
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{date}T00:00:00Z</updated>\n",
+            escape_attr(&entry.title),
+            url = uri(&url),
+        );
+        if let Some(d) = &file.front.description {
+            let _ = writeln!(xml, "    <summary>{}</summary>", escape_attr(d));
+        }
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    Some(xml)
+}
