@@ -256,8 +256,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     })
 }
 
-/// Fingerprints the theme's `assets/` (with the code highlighting CSS
-/// appended to style.css) and the search scripts into `assets/`.
+/// Fingerprints the theme's `assets/`, the code highlighting CSS and the
+/// search scripts into `assets/`.
 fn write_assets(site: &Site, theme: &Path, staging: &Staging) -> Result<BTreeMap<String, String>> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let assets_dir = theme.join("assets");
@@ -284,10 +284,9 @@ fn write_assets(site: &Site, theme: &Path, staging: &Staging) -> Result<BTreeMap
     let highlight_css =
         markdown::highlight::stylesheet(&md.highlight_theme, &md.highlight_theme_dark)
             .map_err(|e| e.clone().at(Path::new("config.toml"), None, None))?;
-    match files.iter_mut().find(|(n, _)| n == "style.css") {
-        Some((_, css)) => css.extend_from_slice(highlight_css.as_bytes()),
-        None => files.push(("highlight.css".into(), highlight_css.into_bytes())),
-    }
+    // A file of its own, linked only from pages with code: most study pages
+    // have none, and the two themes' rules weigh more than the theme's CSS.
+    files.push(("highlight.css".into(), highlight_css.into_bytes()));
     if site.config.raw.search.enabled {
         files.push((
             "search.js".into(),
@@ -326,10 +325,11 @@ pub struct RenderedDoc {
 }
 
 /// Resolves `@/` links for one document of one language.
-struct Resolver<'a> {
-    site: &'a Site,
-    lang: usize,
-    from: &'a str,
+pub(crate) struct Resolver<'a> {
+    pub site: &'a Site,
+    pub lang: usize,
+    /// URL of the document being rendered.
+    pub from: &'a str,
 }
 
 impl LinkResolver for Resolver<'_> {
@@ -618,6 +618,7 @@ fn render_document(
             title: &entry.title,
             description: file.and_then(|f| f.front.description.as_deref()),
             content: &rendered.html,
+            has_code: rendered.html.contains("<pre class=\"code\""),
             date: file
                 .and_then(|f| f.front.date)
                 .map(|d| context::format_date(d, date_format)),
@@ -667,7 +668,7 @@ fn render_document(
 }
 
 /// Every `@/page.md#anchor` must name an id that exists on the target.
-fn check_anchors(site: &Site, docs: &[RenderedDoc]) -> Result<()> {
+pub(crate) fn check_anchors(site: &Site, docs: &[RenderedDoc]) -> Result<()> {
     let n_langs = site.config.languages.len();
     let ids: HashMap<usize, HashSet<&str>> = docs
         .iter()

@@ -161,10 +161,17 @@ fn section_lists_its_children_and_404_pages_exist() {
 fn assets_are_fingerprinted_and_linked() {
     let f = built();
     let doc = f.page("index.html");
-    let css = attr(&doc, "link[rel=stylesheet]", "href").unwrap();
-    assert!(css.starts_with("./assets/style.") && css.ends_with(".css"), "{css}");
-    let css_text = std::fs::read_to_string(f.public().join(css.trim_start_matches("./"))).unwrap();
-    assert!(css_text.contains(".hl-"), "highlighting CSS is appended");
+    let css: Vec<_> = doc.select(&sel("link[rel=stylesheet]")).map(|l| l.value().attr("href").unwrap().to_string()).collect();
+    assert_eq!(css.len(), 1, "a page without code needs no highlighting CSS: {css:?}");
+    assert!(css[0].starts_with("./assets/style.") && css[0].ends_with(".css"), "{css:?}");
+    let with_code = f.page("part-a/one/index.html");
+    let highlight = with_code
+        .select(&sel("link[rel=stylesheet]"))
+        .map(|l| l.value().attr("href").unwrap().to_string())
+        .find(|h| h.contains("highlight."))
+        .expect("pages with code link the highlighting CSS");
+    let css_text = std::fs::read_to_string(f.public().join("part-a/one").join(&highlight)).unwrap();
+    assert!(css_text.contains(".hl-") && css_text.contains("prefers-color-scheme: dark"));
 }
 
 #[test]

@@ -10,10 +10,13 @@
   var sidebar = document.getElementById("sidebar");
   if (toggle && sidebar) {
     var label = toggle.querySelector(".menu-label");
+    var header = document.querySelector(".site-header");
     var setOpen = function (open) {
       html.classList.toggle("nav-open", open);
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
       if (label) label.textContent = open ? toggle.dataset.labelClose : toggle.dataset.labelOpen;
+      // The drawer and its backdrop start just below the (sticky) header.
+      if (open && header) html.style.setProperty("--header-h", Math.max(0, header.getBoundingClientRect().bottom) + "px");
       if (open) {
         var current = sidebar.querySelector("[aria-current=page]") || sidebar.querySelector("a");
         if (current) current.focus();
@@ -27,6 +30,10 @@
         setOpen(false);
         toggle.focus();
       }
+    });
+    // A tap outside the open drawer (on the dimmed page) closes it.
+    document.addEventListener("click", function (e) {
+      if (html.classList.contains("nav-open") && !sidebar.contains(e.target) && !toggle.contains(e.target)) setOpen(false);
     });
   }
 
