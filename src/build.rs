@@ -870,8 +870,11 @@ fn search_dir(site: &Site, lang: usize) -> String {
 }
 
 /// Builds every language's index (in parallel) from the rendered documents.
-fn build_search(site: &Site, docs: &[RenderedDoc], entries: &[Option<String>]) -> Result<Vec<(String, Vec<u8>)>> {
-    let per_lang: Vec<Result<Vec<(String, Vec<u8>)>>> = (0..site.config.languages.len())
+/// A file to write: path from the root, bytes.
+type OutFile = (String, Vec<u8>);
+
+fn build_search(site: &Site, docs: &[RenderedDoc], entries: &[Option<String>]) -> Result<Vec<OutFile>> {
+    let per_lang: Vec<Result<Vec<OutFile>>> = (0..site.config.languages.len())
         .into_par_iter()
         .map(|lang| {
             let Some(entry_path) = &entries[lang] else { return Ok(Vec::new()) };

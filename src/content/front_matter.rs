@@ -85,15 +85,14 @@ pub fn split<'a>(text: &'a str, path: &Path, is_section: bool) -> Result<Split<'
     // Find the closing fence on a line of its own.
     let start = text.find('\n').map_or(text.len(), |i| i + 1);
     let mut offset = start;
-    let mut line_no = 2;
     let mut close = None;
-    for line in text[offset..].split_inclusive('\n') {
+    // The front matter starts on line 2.
+    for (line_no, line) in (2..).zip(text[start..].split_inclusive('\n')) {
         if line.trim_end() == fence {
             close = Some((offset, offset + line.len(), line_no));
             break;
         }
         offset += line.len();
-        line_no += 1;
     }
     let Some((fm_end, body_start, close_line)) = close else {
         return Err(Error::new(format!(

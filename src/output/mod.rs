@@ -116,7 +116,7 @@ impl Staging {
             let _ = fs::remove_dir_all(&staged);
             return Err(Error::io(&output, "move the new output into place", e));
         }
-        if had_old && old.join(MARKER).is_file() || had_old && is_empty_dir(&old) {
+        if had_old && (old.join(MARKER).is_file() || is_empty_dir(&old)) {
             let _ = fs::remove_dir_all(&old);
         }
         Ok(output)

@@ -34,7 +34,11 @@ impl Fixture {
                 copy_dir(&from, &dir.path().join(sub));
             }
         }
-        fs::copy(repo().join("site/config.toml"), dir.path().join("config.toml")).unwrap();
+        fs::copy(
+            repo().join("site/config.toml"),
+            dir.path().join("config.toml"),
+        )
+        .unwrap();
         Fixture { dir }
     }
 
@@ -91,18 +95,33 @@ pub fn sel(s: &str) -> Selector {
 pub fn text(doc: &Html, selector: &str) -> String {
     doc.select(&sel(selector))
         .next()
-        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .unwrap_or_default()
 }
 
 pub fn texts(doc: &Html, selector: &str) -> Vec<String> {
     doc.select(&sel(selector))
-        .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect()
 }
 
 pub fn attr(doc: &Html, selector: &str, name: &str) -> Option<String> {
-    doc.select(&sel(selector)).next().and_then(|e| e.value().attr(name)).map(str::to_string)
+    doc.select(&sel(selector))
+        .next()
+        .and_then(|e| e.value().attr(name))
+        .map(str::to_string)
 }
 
 /// Every HTML file below `root`, as paths relative to it.
@@ -123,12 +142,13 @@ pub fn decode(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -152,31 +172,49 @@ pub fn broken_links(root: &Path) -> Vec<String> {
             .chain(doc.select(&sel("[src]")).map(|e| (e, "src")))
         {
             let link = el.value().attr(name).unwrap();
-            if link.starts_with("http:") || link.starts_with("https:") || link.starts_with("mailto:") {
+            if link.starts_with("http:")
+                || link.starts_with("https:")
+                || link.starts_with("mailto:")
+            {
                 continue;
             }
             let (path, fragment) = match link.split_once('#') {
                 Some((p, f)) => (p, Some(f)),
                 None => (link, None),
             };
-            let mut target = if path.is_empty() { root.join(&rel) } else { dir.join(decode(path)) };
+            let mut target = if path.is_empty() {
+                root.join(&rel)
+            } else {
+                dir.join(decode(path))
+            };
             if target.is_dir() {
                 target = target.join("index.html");
             }
             let Ok(target) = target.canonicalize() else {
-                problems.push(format!("{}: {name}=\"{link}\" does not exist", rel.display()));
+                problems.push(format!(
+                    "{}: {name}=\"{link}\" does not exist",
+                    rel.display()
+                ));
                 continue;
             };
             if !target.starts_with(root.canonicalize().unwrap()) {
-                problems.push(format!("{}: {name}=\"{link}\" leaves the site", rel.display()));
+                problems.push(format!(
+                    "{}: {name}=\"{link}\" leaves the site",
+                    rel.display()
+                ));
                 continue;
             }
             if let Some(f) = fragment.filter(|f| !f.is_empty()) {
                 let f = decode(f);
                 let target_doc = Html::parse_document(&fs::read_to_string(&target).unwrap());
-                let found = target_doc.select(&sel("[id]")).any(|e| e.value().attr("id") == Some(f.as_str()));
+                let found = target_doc
+                    .select(&sel("[id]"))
+                    .any(|e| e.value().attr("id") == Some(f.as_str()));
                 if !found {
-                    problems.push(format!("{}: {name}=\"{link}\": no id \"{f}\" there", rel.display()));
+                    problems.push(format!(
+                        "{}: {name}=\"{link}\": no id \"{f}\" there",
+                        rel.display()
+                    ));
                 }
             }
         }
