@@ -209,8 +209,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // render (Markdown and templates, written as they are done)
     let t = Instant::now();
     let assets = write_assets(&site, &theme, &staging)?;
-    let search_entries: Vec<Option<String>> = (0..site.config.languages.len()).map(|l| search_entry_name(&site, l)).collect();
-    let rendered = render_all(&site, &renderer, &i18n, &assets, &search_entries, &staging, opts.progress)?;
+    let search_entries: Vec<Option<String>> = (0..site.config.languages.len())
+        .map(|l| search_entry_name(&site, l))
+        .collect();
+    let rendered = render_all(
+        &site,
+        &renderer,
+        &i18n,
+        &assets,
+        &search_entries,
+        &staging,
+        opts.progress,
+    )?;
     stages.push(("render", t.elapsed()));
 
     // index
@@ -415,7 +425,9 @@ fn render_all(
 
     let printable: Vec<HashSet<NodeId>> = (0..n_langs)
         .map(|l| match config.raw.print.enabled {
-            true => print::printable_sections(site, l, config.raw.print.max_documents).into_iter().collect(),
+            true => print::printable_sections(site, l, config.raw.print.max_documents)
+                .into_iter()
+                .collect(),
             false => HashSet::new(),
         })
         .collect();
@@ -466,7 +478,9 @@ fn render_all(
         return Err(e.dedup());
     }
     check_anchors(site, &docs)?;
-    render_print_pages(site, renderer, i18n, &site_ctxs, &languages, assets, &printable, staging)?;
+    render_print_pages(
+        site, renderer, i18n, &site_ctxs, &languages, assets, &printable, staging,
+    )?;
     for (lang, l) in config.languages.iter().enumerate() {
         render_not_found(
             site,
@@ -649,7 +663,8 @@ fn render_document(
         nav_html,
         assets: inputs.assets,
         search_entry: inputs.search_entry,
-        print_href: print_section(site, inputs.printable, lang, id).map(|s| site.href(url, &print_url(&view.entries[s].url))),
+        print_href: print_section(site, inputs.printable, lang, id)
+            .map(|s| site.href(url, &print_url(&view.entries[s].url))),
     };
     let tera_ctx = tera::Context::from_serialize(&ctx)
         .map_err(|e| Error::new(format!("could not prepare the template context: {e}")))?;
@@ -814,7 +829,11 @@ fn language_picker(site: &Site) -> String {
 fn search_enabled(site: &Site, lang: usize) -> bool {
     let search = &site.config.raw.search;
     let code = &site.config.languages[lang].code;
-    search.enabled && !search.exclude_languages.iter().any(|l| l.eq_ignore_ascii_case(code))
+    search.enabled
+        && !search
+            .exclude_languages
+            .iter()
+            .any(|l| l.eq_ignore_ascii_case(code))
 }
 
 /// Whether a document's text goes into the index: its own translation, not
@@ -861,23 +880,36 @@ fn search_entry_name(site: &Site, lang: usize) -> Option<String> {
         }
         hasher.update(&[1]);
     }
-    Some(format!("{}entry.{:08x}.js", search_dir(site, lang), hasher.digest() as u32))
+    Some(format!(
+        "{}entry.{:08x}.js",
+        search_dir(site, lang),
+        hasher.digest() as u32
+    ))
 }
 
 /// "search/zh/": the folder of a language's index, from the root.
 fn search_dir(site: &Site, lang: usize) -> String {
-    format!("search/{}/", site.config.languages[lang].code.to_ascii_lowercase())
+    format!(
+        "search/{}/",
+        site.config.languages[lang].code.to_ascii_lowercase()
+    )
 }
 
 /// Builds every language's index (in parallel) from the rendered documents.
 /// A file to write: path from the root, bytes.
 type OutFile = (String, Vec<u8>);
 
-fn build_search(site: &Site, docs: &[RenderedDoc], entries: &[Option<String>]) -> Result<Vec<OutFile>> {
+fn build_search(
+    site: &Site,
+    docs: &[RenderedDoc],
+    entries: &[Option<String>],
+) -> Result<Vec<OutFile>> {
     let per_lang: Vec<Result<Vec<OutFile>>> = (0..site.config.languages.len())
         .into_par_iter()
         .map(|lang| {
-            let Some(entry_path) = &entries[lang] else { return Ok(Vec::new()) };
+            let Some(entry_path) = &entries[lang] else {
+                return Ok(Vec::new());
+            };
             let view = &site.views[lang];
             let documents: Vec<grassroots_search::Document> = docs
                 .iter()
@@ -885,16 +917,32 @@ fn build_search(site: &Site, docs: &[RenderedDoc], entries: &[Option<String>]) -
                 .map(|d| grassroots_search::Document {
                     url: view.entries[d.node].url.clone(),
                     title: view.entries[d.node].title.clone(),
-                    section_path: site.ancestors(d.node).into_iter().skip(1).map(|a| view.entries[a].title.clone()).collect(),
+                    section_path: site
+                        .ancestors(d.node)
+                        .into_iter()
+                        .skip(1)
+                        .map(|a| view.entries[a].title.clone())
+                        .collect(),
                     chunks: d.markdown.chunks.clone(),
                 })
                 .collect();
             let dir = search_dir(site, lang);
             let entry_name = entry_path.strip_prefix(&dir).unwrap_or(entry_path);
-            let language = grassroots_search::Language::from_code(&site.config.languages[lang].code);
-            let index = grassroots_search::build_index_named(language, &documents, Some(entry_name))
-                .map_err(|e| Error::new(format!("could not build the search index of {}: {e}", site.config.languages[lang].code)))?;
-            Ok(index.files.into_iter().map(|f| (format!("{dir}{}", f.name), f.bytes)).collect())
+            let language =
+                grassroots_search::Language::from_code(&site.config.languages[lang].code);
+            let index =
+                grassroots_search::build_index_named(language, &documents, Some(entry_name))
+                    .map_err(|e| {
+                        Error::new(format!(
+                            "could not build the search index of {}: {e}",
+                            site.config.languages[lang].code
+                        ))
+                    })?;
+            Ok(index
+                .files
+                .into_iter()
+                .map(|f| (format!("{dir}{}", f.name), f.bytes))
+                .collect())
         })
         .collect();
     let mut files = Vec::new();
@@ -912,7 +960,12 @@ fn print_url(section_url: &str) -> String {
 /// The section whose print page a document's print link opens: the
 /// document itself if it is a printable section, else the nearest printable
 /// section above it.
-fn print_section(site: &Site, printable: &[HashSet<NodeId>], lang: usize, id: NodeId) -> Option<NodeId> {
+fn print_section(
+    site: &Site,
+    printable: &[HashSet<NodeId>],
+    lang: usize,
+    id: NodeId,
+) -> Option<NodeId> {
     let mut cur = Some(id);
     while let Some(n) = cur {
         if site.nodes[n].kind == Kind::Section && printable[lang].contains(&n) {
@@ -928,7 +981,12 @@ fn check_print_urls(site: &Site, printable: &[HashSet<NodeId>]) -> Result<()> {
     let mut errors = Vec::new();
     for (lang, sections) in printable.iter().enumerate() {
         let view = &site.views[lang];
-        let urls: HashMap<&str, NodeId> = view.entries.iter().enumerate().map(|(id, e)| (e.url.as_str(), id)).collect();
+        let urls: HashMap<&str, NodeId> = view
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(id, e)| (e.url.as_str(), id))
+            .collect();
         for &s in sections {
             if let Some(&clash) = urls.get(print_url(&view.entries[s].url).as_str())
                 && let Some(src) = view.entries[clash].source
@@ -957,7 +1015,11 @@ fn render_print_pages(
     printable: &[HashSet<NodeId>],
     staging: &Staging,
 ) -> Result<()> {
-    let jobs: Vec<(usize, NodeId)> = printable.iter().enumerate().flat_map(|(l, set)| set.iter().map(move |&s| (l, s))).collect();
+    let jobs: Vec<(usize, NodeId)> = printable
+        .iter()
+        .enumerate()
+        .flat_map(|(l, set)| set.iter().map(move |&s| (l, s)))
+        .collect();
     let build_date = time::OffsetDateTime::now_utc().date();
     jobs.par_iter()
         .map(|&(lang, section)| {
@@ -969,12 +1031,18 @@ fn render_print_pages(
             ctx.insert("site", &site_ctxs[lang]);
             ctx.insert("lang", &languages[lang]);
             ctx.insert("root", &root);
-            ctx.insert("home", &site.href(&url, &site.config.languages[lang].prefix));
+            ctx.insert(
+                "home",
+                &site.href(&url, &site.config.languages[lang].prefix),
+            );
             ctx.insert("assets", assets);
             ctx.insert("section_title", &view.entries[section].title);
             ctx.insert("section_href", &site.href(&url, &view.entries[section].url));
             ctx.insert("is_whole_site", &(section == ROOT));
-            ctx.insert("date", &context::format_date(build_date, i18n.get(lang, "date_format")));
+            ctx.insert(
+                "date",
+                &context::format_date(build_date, i18n.get(lang, "date_format")),
+            );
             ctx.insert("date_iso", &build_date.to_string());
             ctx.insert("docs", &docs);
             let html = renderer.render(lang, "print.html", &ctx)?;
@@ -991,7 +1059,10 @@ fn write_crawler_files(site: &Site, staging: &Staging, notes: &mut Vec<String>) 
         notes.push("no base_url: sitemap.xml, robots.txt and feeds are skipped (set base_url or --base-url to get them)".into());
         return Ok(());
     };
-    staging.write("sitemap.xml", output::sitemap::sitemap(site, base).as_bytes())?;
+    staging.write(
+        "sitemap.xml",
+        output::sitemap::sitemap(site, base).as_bytes(),
+    )?;
     staging.write("robots.txt", output::sitemap::robots(base).as_bytes())?;
     let now = time::OffsetDateTime::now_utc();
     let now = format!("{}T00:00:00Z", now.date());

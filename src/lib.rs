@@ -7,6 +7,7 @@
 //! [`output`] (write, atomically). [`build`] runs them in order.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 
 pub use build::{BuildOptions, BuildReport, build};

@@ -24,15 +24,29 @@ fn ids_are_unique_and_chinese_headings_stay_readable() {
     let f = built();
     for rel in html_files(&f.public()) {
         let doc = f.page(rel.to_str().unwrap());
-        let ids: Vec<_> = doc.select(&sel("[id]")).map(|e| e.value().attr("id").unwrap().to_string()).collect();
+        let ids: Vec<_> = doc
+            .select(&sel("[id]"))
+            .map(|e| e.value().attr("id").unwrap().to_string())
+            .collect();
         let unique: HashSet<_> = ids.iter().collect();
-        assert_eq!(ids.len(), unique.len(), "duplicate ids in {}: {ids:?}", rel.display());
+        assert_eq!(
+            ids.len(),
+            unique.len(),
+            "duplicate ids in {}: {ids:?}",
+            rel.display()
+        );
     }
     let one = f.page("part-a/one/index.html");
-    let heading_ids: Vec<_> = one.select(&sel(".content h2, .content h3")).map(|e| e.value().attr("id").unwrap().to_string()).collect();
+    let heading_ids: Vec<_> = one
+        .select(&sel(".content h2, .content h3"))
+        .map(|e| e.value().attr("id").unwrap().to_string())
+        .collect();
     assert_eq!(heading_ids, ["要义", "要义-1", "细节-第-3-点"]);
     let toc = texts(&one, ".toc a");
-    assert_eq!(toc, ["要义#", "要义#", "细节：第 3 点#"].map(|s| s.trim_end_matches('#').to_string()));
+    assert_eq!(
+        toc,
+        ["要义#", "要义#", "细节：第 3 点#"].map(|s| s.trim_end_matches('#').to_string())
+    );
 }
 
 #[test]
@@ -40,11 +54,20 @@ fn pages_link_to_their_translation_and_back() {
     let f = built();
     let zh = f.page("part-a/one/index.html");
     assert_eq!(attr(&zh, "html", "lang").as_deref(), Some("zh-CN"));
-    assert_eq!(attr(&zh, ".lang-switch a[hreflang=en]", "href").as_deref(), Some("../../en/part-a/one/"));
-    assert_eq!(attr(&zh, "link[rel=alternate][hreflang=en]", "href").as_deref(), Some("../../en/part-a/one/"));
+    assert_eq!(
+        attr(&zh, ".lang-switch a[hreflang=en]", "href").as_deref(),
+        Some("../../en/part-a/one/")
+    );
+    assert_eq!(
+        attr(&zh, "link[rel=alternate][hreflang=en]", "href").as_deref(),
+        Some("../../en/part-a/one/")
+    );
     let en = f.page("en/part-a/one/index.html");
     assert_eq!(attr(&en, "html", "lang").as_deref(), Some("en"));
-    assert_eq!(attr(&en, ".lang-switch a[hreflang=zh-CN]", "href").as_deref(), Some("../../../part-a/one/"));
+    assert_eq!(
+        attr(&en, ".lang-switch a[hreflang=zh-CN]", "href").as_deref(),
+        Some("../../../part-a/one/")
+    );
     // Every translated page names its counterpart in the switcher.
     for rel in html_files(&f.public()) {
         let rel = rel.to_str().unwrap();
@@ -61,17 +84,33 @@ fn untranslated_page_falls_back_with_notice_and_switcher_goes_to_nearest_section
     let f = built();
     // The English side exists, shows the Chinese text, says so in English, and is marked in the nav.
     let en = f.page("en/part-a/two/index.html");
-    assert!(text(&en, ".notice").contains("not been translated"), "{}", text(&en, ".notice"));
+    assert!(
+        text(&en, ".notice").contains("not been translated"),
+        "{}",
+        text(&en, ".notice")
+    );
     assert_eq!(attr(&en, "article", "lang").as_deref(), Some("zh-CN"));
     assert!(text(&en, ".content").contains("这一篇只有中文"));
-    assert_eq!(attr(&en, "meta[name=robots]", "content").as_deref(), Some("noindex"));
+    assert_eq!(
+        attr(&en, "meta[name=robots]", "content").as_deref(),
+        Some("noindex")
+    );
     let en_section = f.page("en/part-a/index.html");
-    let badge = en_section.select(&sel(".sidebar a[href='../../en/part-a/two/'] .badge")).count();
+    let badge = en_section
+        .select(&sel(".sidebar a[href='../../en/part-a/two/'] .badge"))
+        .count();
     assert_eq!(badge, 1);
     // From the Chinese page, the switcher goes to the English section above it.
     let zh = f.page("part-a/two/index.html");
-    assert_eq!(attr(&zh, ".lang-switch a[hreflang=en]", "href").as_deref(), Some("../../en/part-a/"));
-    assert!(zh.select(&sel("link[rel=alternate][hreflang=en]")).next().is_none());
+    assert_eq!(
+        attr(&zh, ".lang-switch a[hreflang=en]", "href").as_deref(),
+        Some("../../en/part-a/")
+    );
+    assert!(
+        zh.select(&sel("link[rel=alternate][hreflang=en]"))
+            .next()
+            .is_none()
+    );
 }
 
 #[test]
@@ -88,8 +127,14 @@ fn drafts_are_left_out_unless_asked() {
 fn breadcrumbs_show_the_path() {
     let f = built();
     let leaf = f.page("part-b/deep/leaf-page/index.html");
-    assert_eq!(texts(&leaf, ".breadcrumbs li"), ["首页", "第二部分", "深层栏目", "叶子"]);
-    assert_eq!(attr(&leaf, ".breadcrumbs a", "href").as_deref(), Some("../../../"));
+    assert_eq!(
+        texts(&leaf, ".breadcrumbs li"),
+        ["首页", "第二部分", "深层栏目", "叶子"]
+    );
+    assert_eq!(
+        attr(&leaf, ".breadcrumbs a", "href").as_deref(),
+        Some("../../../")
+    );
 }
 
 #[test]
@@ -111,7 +156,11 @@ fn prev_next_follow_reading_order_across_sections() {
         assert_eq!(text(&doc, "h1"), *title, "{path}");
         let prev = text(&doc, ".pager-prev .pager-title");
         let next = text(&doc, ".pager-next .pager-title");
-        assert_eq!(prev, if i > 0 { order[i - 1].1 } else { "" }, "prev of {path}");
+        assert_eq!(
+            prev,
+            if i > 0 { order[i - 1].1 } else { "" },
+            "prev of {path}"
+        );
         assert_eq!(next, order.get(i + 1).map_or("", |o| o.1), "next of {path}");
     }
     // The English reading order includes the untranslated page too.
@@ -137,9 +186,16 @@ fn reading_time_dates_and_code() {
     let f = built();
     let zh = f.page("part-a/one/index.html");
     assert_eq!(text(&zh, ".meta time"), "2024年3月5日");
-    assert_eq!(attr(&zh, ".meta time", "datetime").as_deref(), Some("2024-03-05"));
+    assert_eq!(
+        attr(&zh, ".meta time", "datetime").as_deref(),
+        Some("2024-03-05")
+    );
     assert!(text(&zh, ".meta").contains("阅读约 1 分钟"));
-    assert!(zh.select(&sel("pre.code code.language-rust span[class^=hl-]")).next().is_some());
+    assert!(
+        zh.select(&sel("pre.code code.language-rust span[class^=hl-]"))
+            .next()
+            .is_some()
+    );
     let en = f.page("en/part-a/one/index.html");
     assert_eq!(text(&en, ".meta time"), "March 5, 2024");
     assert!(text(&en, ".meta").contains("1 min read"));
@@ -149,7 +205,10 @@ fn reading_time_dates_and_code() {
 fn section_lists_its_children_and_404_pages_exist() {
     let f = built();
     let sec = f.page("part-b/index.html");
-    assert_eq!(texts(&sec, ".cards .card-title"), ["带日期的一页", "深层栏目"]);
+    assert_eq!(
+        texts(&sec, ".cards .card-title"),
+        ["带日期的一页", "深层栏目"]
+    );
     let nf = f.page("404.html");
     assert_eq!(text(&nf, "h1"), "页面不存在");
     let nf_en = f.page("en/404.html");
@@ -161,9 +220,19 @@ fn section_lists_its_children_and_404_pages_exist() {
 fn assets_are_fingerprinted_and_linked() {
     let f = built();
     let doc = f.page("index.html");
-    let css: Vec<_> = doc.select(&sel("link[rel=stylesheet]")).map(|l| l.value().attr("href").unwrap().to_string()).collect();
-    assert_eq!(css.len(), 1, "a page without code needs no highlighting CSS: {css:?}");
-    assert!(css[0].starts_with("./assets/style.") && css[0].ends_with(".css"), "{css:?}");
+    let css: Vec<_> = doc
+        .select(&sel("link[rel=stylesheet]"))
+        .map(|l| l.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        css.len(),
+        1,
+        "a page without code needs no highlighting CSS: {css:?}"
+    );
+    assert!(
+        css[0].starts_with("./assets/style.") && css[0].ends_with(".css"),
+        "{css:?}"
+    );
     let with_code = f.page("part-a/one/index.html");
     let highlight = with_code
         .select(&sel("link[rel=stylesheet]"))
@@ -178,15 +247,28 @@ fn assets_are_fingerprinted_and_linked() {
 fn default_language_in_subdir_gets_a_language_picker() {
     let f = Fixture::copy("nested");
     let config = std::fs::read_to_string(f.path().join("config.toml")).unwrap();
-    f.write("config.toml", config.replace("default_language = \"zh\"", "default_language = \"zh\"\ndefault_language_in_subdir = true"));
+    f.write(
+        "config.toml",
+        config.replace(
+            "default_language = \"zh\"",
+            "default_language = \"zh\"\ndefault_language_in_subdir = true",
+        ),
+    );
     f.build().unwrap();
     assert!(f.public().join("zh/part-a/one/index.html").exists());
     assert!(f.public().join("en/part-a/one/index.html").exists());
     let picker = f.page("index.html");
-    let links: Vec<_> = picker.select(&sel("a")).map(|a| a.value().attr("href").unwrap().to_string()).collect();
+    let links: Vec<_> = picker
+        .select(&sel("a"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
     assert_eq!(links, ["zh/", "en/"]);
     assert!(text(&picker, "script").contains("navigator.language"));
-    assert!(broken_links(&f.public()).is_empty(), "{:#?}", broken_links(&f.public()));
+    assert!(
+        broken_links(&f.public()).is_empty(),
+        "{:#?}",
+        broken_links(&f.public())
+    );
 }
 
 #[test]
@@ -196,7 +278,10 @@ fn offline_links_name_index_html() {
     opts.offline = Some(true);
     grassroots::build(&opts).unwrap();
     let doc = f.page("part-a/one/index.html");
-    assert_eq!(attr(&doc, ".breadcrumbs a", "href").as_deref(), Some("../../index.html"));
+    assert_eq!(
+        attr(&doc, ".breadcrumbs a", "href").as_deref(),
+        Some("../../index.html")
+    );
     for a in doc.select(&sel(".sidebar a, .pager a, .lang-switch a")) {
         let href = a.value().attr("href").unwrap();
         assert!(href.ends_with("index.html"), "{href}");
@@ -211,13 +296,19 @@ fn base_url_gives_canonical_and_absolute_alternates() {
     opts.base_url = Some("https://example.org/study/".into());
     grassroots::build(&opts).unwrap();
     let doc = f.page("part-a/one/index.html");
-    assert_eq!(attr(&doc, "link[rel=canonical]", "href").as_deref(), Some("https://example.org/study/part-a/one/"));
+    assert_eq!(
+        attr(&doc, "link[rel=canonical]", "href").as_deref(),
+        Some("https://example.org/study/part-a/one/")
+    );
     assert_eq!(
         attr(&doc, "link[rel=alternate][hreflang=en]", "href").as_deref(),
         Some("https://example.org/study/en/part-a/one/")
     );
     // Links inside the site stay relative.
-    assert_eq!(attr(&doc, ".breadcrumbs a", "href").as_deref(), Some("../../"));
+    assert_eq!(
+        attr(&doc, ".breadcrumbs a", "href").as_deref(),
+        Some("../../")
+    );
 }
 
 #[test]
@@ -226,7 +317,16 @@ fn print_pages_hold_the_section_in_reading_order_with_internal_anchors() {
     let whole = f.page("print/index.html");
     assert_eq!(
         texts(&whole, ".print-toc li"),
-        ["导言", "第一部分", "第一篇", "第二篇", "第二部分", "带日期的一页", "深层栏目", "叶子"]
+        [
+            "导言",
+            "第一部分",
+            "第一篇",
+            "第二篇",
+            "第二部分",
+            "带日期的一页",
+            "深层栏目",
+            "叶子"
+        ]
     );
     assert_eq!(texts(&whole, ".print-doc-title").len(), 8);
     // The intro links to part one's heading: inside the print page, to the prefixed id.
@@ -236,22 +336,40 @@ fn print_pages_hold_the_section_in_reading_order_with_internal_anchors() {
         .unwrap();
     let href = intro_link.value().attr("href").unwrap();
     let target = decode(href.trim_start_matches('#'));
-    assert!(whole.select(&sel(".print-doc [id]")).any(|e| e.value().attr("id") == Some(target.as_str())), "{href}");
+    assert!(
+        whole
+            .select(&sel(".print-doc [id]"))
+            .any(|e| e.value().attr("id") == Some(target.as_str())),
+        "{href}"
+    );
     // A section's print page links out to pages outside it.
     let part_a = f.page("part-a/print/index.html");
     assert_eq!(texts(&part_a, ".print-toc li"), ["第一篇", "第二篇"]);
-    let leaf_link = part_a.select(&sel(".print-doc a")).find(|a| a.text().collect::<String>() == "叶子页").unwrap();
-    assert_eq!(decode(leaf_link.value().attr("href").unwrap()), "../../part-b/deep/leaf-page/#叶子的标题");
+    let leaf_link = part_a
+        .select(&sel(".print-doc a"))
+        .find(|a| a.text().collect::<String>() == "叶子页")
+        .unwrap();
+    assert_eq!(
+        decode(leaf_link.value().attr("href").unwrap()),
+        "../../part-b/deep/leaf-page/#叶子的标题"
+    );
     // English print page of the whole site, with the untranslated page marked.
     let en = f.page("en/print/index.html");
     assert_eq!(attr(&en, "html", "lang").as_deref(), Some("en"));
-    assert!(en.select(&sel(".print-doc[lang=zh-CN] .notice")).next().is_some());
+    assert!(
+        en.select(&sel(".print-doc[lang=zh-CN] .notice"))
+            .next()
+            .is_some()
+    );
 }
 
 #[test]
 fn sitemap_robots_and_feeds_with_base_url_only() {
     let f = built();
-    assert!(!f.public().join("sitemap.xml").exists(), "no sitemap without base_url");
+    assert!(
+        !f.public().join("sitemap.xml").exists(),
+        "no sitemap without base_url"
+    );
     let mut opts = f.options();
     opts.base_url = Some("https://example.org/study".into());
     opts.precompress = Some(true);
@@ -260,15 +378,33 @@ fn sitemap_robots_and_feeds_with_base_url_only() {
 
     let sitemap = std::fs::read_to_string(f.public().join("sitemap.xml")).unwrap();
     let doc = roxmltree::Document::parse(&sitemap).unwrap();
-    let locs: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("loc")).map(|n| n.text().unwrap().to_string()).collect();
-    assert!(locs.contains(&"https://example.org/study/part-a/one/".to_string()), "{locs:?}");
+    let locs: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .map(|n| n.text().unwrap().to_string())
+        .collect();
+    assert!(
+        locs.contains(&"https://example.org/study/part-a/one/".to_string()),
+        "{locs:?}"
+    );
     assert!(locs.contains(&"https://example.org/study/en/part-a/one/".to_string()));
-    assert!(!locs.contains(&"https://example.org/study/en/part-a/two/".to_string()), "fallback pages are not listed");
+    assert!(
+        !locs.contains(&"https://example.org/study/en/part-a/two/".to_string()),
+        "fallback pages are not listed"
+    );
     let one = doc
         .descendants()
-        .find(|n| n.has_tag_name("url") && n.children().any(|c| c.text() == Some("https://example.org/study/part-a/one/")))
+        .find(|n| {
+            n.has_tag_name("url")
+                && n.children()
+                    .any(|c| c.text() == Some("https://example.org/study/part-a/one/"))
+        })
         .unwrap();
-    let alternates: Vec<_> = one.children().filter(|c| c.has_tag_name("link")).map(|c| c.attribute("hreflang").unwrap()).collect();
+    let alternates: Vec<_> = one
+        .children()
+        .filter(|c| c.has_tag_name("link"))
+        .map(|c| c.attribute("hreflang").unwrap())
+        .collect();
     assert_eq!(alternates, ["zh-CN", "en"]);
 
     let robots = std::fs::read_to_string(f.public().join("robots.txt")).unwrap();
@@ -279,12 +415,23 @@ fn sitemap_robots_and_feeds_with_base_url_only() {
     let titles: Vec<_> = feed
         .descendants()
         .filter(|n| n.has_tag_name("entry"))
-        .map(|e| e.children().find(|c| c.has_tag_name("title")).unwrap().text().unwrap().to_string())
+        .map(|e| {
+            e.children()
+                .find(|c| c.has_tag_name("title"))
+                .unwrap()
+                .text()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(titles, ["Part one", "A dated page"], "newest first");
 
     let gz = std::fs::read(f.public().join("index.html.gz")).unwrap();
     let mut html = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(gz.as_slice()), &mut html).unwrap();
-    assert_eq!(html, std::fs::read_to_string(f.public().join("index.html")).unwrap());
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(gz.as_slice()), &mut html)
+        .unwrap();
+    assert_eq!(
+        html,
+        std::fs::read_to_string(f.public().join("index.html")).unwrap()
+    );
 }

@@ -16,12 +16,21 @@ fn query(public: &std::path::Path, lang: &str, q: &str) -> Value {
         .arg(q)
         .output()
         .expect("node runs (install Node.js 18 or newer)");
-    assert!(out.status.success(), "cli failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cli failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn urls(v: &Value) -> Vec<String> {
-    v["results"].as_array().unwrap().iter().map(|r| r["url"].as_str().unwrap().to_string()).collect()
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["url"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -47,21 +56,39 @@ fn english_query_matches_other_inflections_and_prefixes() {
     f.build().unwrap();
     // The pages say "investigation"; the reader types other forms.
     let inflected = urls(&query(&f.public(), "en", "investigating"));
-    assert!(inflected.iter().any(|u| u.starts_with("en/units/research/")), "{inflected:?}");
+    assert!(
+        inflected
+            .iter()
+            .any(|u| u.starts_with("en/units/research/")),
+        "{inflected:?}"
+    );
     let prefix = urls(&query(&f.public(), "en", "investig"));
-    assert!(prefix.iter().any(|u| u.starts_with("en/units/research/")), "{prefix:?}");
+    assert!(
+        prefix.iter().any(|u| u.starts_with("en/units/research/")),
+        "{prefix:?}"
+    );
     // English results stay in the English index.
-    assert!(inflected.iter().all(|u| u.starts_with("en/")), "{inflected:?}");
+    assert!(
+        inflected.iter().all(|u| u.starts_with("en/")),
+        "{inflected:?}"
+    );
 }
 
 #[test]
 fn html_in_queries_and_empty_queries_are_harmless() {
     let f = Fixture::portal();
     f.build().unwrap();
-    for q in ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "&amp;"] {
+    for q in [
+        "<script>alert(1)</script>",
+        "\"><img src=x onerror=alert(1)>",
+        "&amp;",
+    ] {
         let v = query(&f.public(), "en", q);
         let text = v.to_string();
-        assert!(!text.contains("<script") && !text.contains("<img"), "{text}");
+        assert!(
+            !text.contains("<script") && !text.contains("<img"),
+            "{text}"
+        );
     }
     for q in ["", "   ", "\u{3000}"] {
         let v = query(&f.public(), "zh", q);
@@ -74,7 +101,11 @@ fn untranslated_fallback_pages_are_not_indexed_twice() {
     let f = Fixture::copy("nested");
     f.build().unwrap();
     // 第二篇 exists only in Chinese: found in the Chinese index, not the English one.
-    assert!(urls(&query(&f.public(), "zh", "只有中文")).iter().any(|u| u.starts_with("part-a/two/")));
+    assert!(
+        urls(&query(&f.public(), "zh", "只有中文"))
+            .iter()
+            .any(|u| u.starts_with("part-a/two/"))
+    );
     assert!(urls(&query(&f.public(), "en", "只有中文")).is_empty());
 }
 
@@ -87,5 +118,9 @@ fn search_can_be_turned_off() {
     assert!(!f.public().join("search").exists());
     let doc = f.page("index.html");
     assert!(doc.select(&sel("#search-input")).next().is_none());
-    assert!(doc.select(&sel("meta[name=grassroots-search]")).next().is_none());
+    assert!(
+        doc.select(&sel("meta[name=grassroots-search]"))
+            .next()
+            .is_none()
+    );
 }

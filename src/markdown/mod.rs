@@ -474,7 +474,10 @@ mod tests {
     impl LinkResolver for Links {
         fn resolve(&self, path: &str, anchor: Option<&str>) -> Option<ResolvedLink> {
             (path == "units/research.md").then(|| ResolvedLink {
-                href: format!("../units/research/{}", anchor.map(|a| format!("#{a}")).unwrap_or_default()),
+                href: format!(
+                    "../units/research/{}",
+                    anchor.map(|a| format!("#{a}")).unwrap_or_default()
+                ),
                 target: 7,
             })
         }
@@ -509,7 +512,8 @@ mod tests {
         let r = md("见[调研](@/units/research.md#要义)。").unwrap();
         // pulldown-cmark percent-encodes hrefs; browsers decode the fragment before matching the id.
         assert!(
-            r.html.contains("href=\"../units/research/#%E8%A6%81%E4%B9%89\""),
+            r.html
+                .contains("href=\"../units/research/#%E8%A6%81%E4%B9%89\""),
             "{}",
             r.html
         );

@@ -173,15 +173,24 @@ pub fn precompress(staging: &Staging) -> Result<usize> {
         .flatten()
         .filter(|e| e.file_type().is_file())
         .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|x| ["html", "css", "js", "xml", "json", "svg", "txt"].iter().any(|t| x == *t)))
+        .filter(|p| {
+            p.extension().is_some_and(|x| {
+                ["html", "css", "js", "xml", "json", "svg", "txt"]
+                    .iter()
+                    .any(|t| x == *t)
+            })
+        })
         .collect();
     files
         .par_iter()
         .map(|path| {
             let bytes = fs::read(path).map_err(|e| Error::io(path, "read the file", e))?;
             let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::best());
-            gz.write_all(&bytes).map_err(|e| Error::io(path, "compress the file", e))?;
-            let out = gz.finish().map_err(|e| Error::io(path, "compress the file", e))?;
+            gz.write_all(&bytes)
+                .map_err(|e| Error::io(path, "compress the file", e))?;
+            let out = gz
+                .finish()
+                .map_err(|e| Error::io(path, "compress the file", e))?;
             let mut target = path.clone().into_os_string();
             target.push(".gz");
             write_file(Path::new(&target), &out)

@@ -40,7 +40,11 @@ pub fn sitemap(site: &Site, base_url: &str) -> String {
                 continue; // fallback pages show another language's text
             }
             let entry = &view.entries[id];
-            let _ = writeln!(xml, "  <url>\n    <loc>{}</loc>", uri(&format!("{base_url}/{}", entry.url)));
+            let _ = writeln!(
+                xml,
+                "  <url>\n    <loc>{}</loc>",
+                uri(&format!("{base_url}/{}", entry.url))
+            );
             if let Some(date) = entry.source.and_then(|s| site.sources[s].front.date) {
                 let _ = writeln!(xml, "    <lastmod>{date}</lastmod>");
             }
@@ -97,7 +101,10 @@ pub fn atom_feed(site: &Site, lang: usize, base_url: &str, build_time: &str) -> 
         desc = escape_attr(&language.description),
         home = uri(&home),
         feed = uri(&feed_url),
-        updated = dated.first().map(|d| format!("{}T00:00:00Z", d.0)).unwrap_or_else(|| build_time.to_string()),
+        updated = dated
+            .first()
+            .map(|d| format!("{}T00:00:00Z", d.0))
+            .unwrap_or_else(|| build_time.to_string()),
     );
     for (date, entry, file) in dated {
         let url = format!("{base_url}/{}", entry.url);

@@ -35,7 +35,10 @@ impl LinkResolver for PrintLinks<'_> {
             href.push('#');
             href.push_str(a);
         }
-        Some(ResolvedLink { href, target: node * n + lang })
+        Some(ResolvedLink {
+            href,
+            target: node * n + lang,
+        })
     }
 }
 

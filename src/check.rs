@@ -1,0 +1,172 @@
+//! `grassroots check`: the site's links and translations, without writing
+//! anything. Fast enough for every commit: no templates, no index, no files.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::build::{BuildOptions, RenderedDoc, Resolver, check_anchors, load_config};
+use crate::content::{self, Kind};
+use crate::error::{Error, Result};
+use crate::markdown;
+use crate::site::{NodeId, ROOT, Site};
+
+/// What a check found besides errors.
+#[derive(Debug)]
+pub struct CheckReport {
+    pub documents: usize,
+    /// One row per section: (section path, per language (translated pages, pages)).
+    pub coverage: Vec<(String, Vec<(usize, usize)>)>,
+    pub languages: Vec<String>,
+    /// Pages only reachable through a folder without `_index.md`.
+    pub orphans: Vec<String>,
+}
+
+impl CheckReport {
+    /// The translation coverage as a plain-text table.
+    pub fn table(&self) -> String {
+        let width = self
+            .coverage
+            .iter()
+            .map(|(s, _)| s.chars().count())
+            .max()
+            .unwrap_or(7)
+            .max(7);
+        let mut out = format!("{:<width$}", "section");
+        for l in &self.languages {
+            let _ = write!(out, "  {l:>9}");
+        }
+        out.push('\n');
+        for (section, counts) in &self.coverage {
+            let _ = write!(out, "{section:<width$}");
+            for (done, total) in counts {
+                let cell = format!("{done}/{total}");
+                let _ = write!(out, "  {cell:>9}");
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Loads the site and renders its Markdown in memory; broken links and
+/// anchors are errors, missing translations are reported.
+pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
+    let config = load_config(opts)?;
+    let (sources, _) = content::load(&opts.site_dir.join("content"), &config, opts.drafts)?;
+    let site = Site::new(config, sources)?;
+    let jobs: Vec<(usize, NodeId)> = (0..site.config.languages.len())
+        .flat_map(|l| site.views[l].reading_order.iter().map(move |&n| (l, n)))
+        .filter(|&(l, n)| site.is_translated(n, l))
+        .collect();
+    let results: Vec<Result<RenderedDoc>> = jobs
+        .par_iter()
+        .map(|&(lang, node)| {
+            let entry = &site.views[lang].entries[node];
+            let file = &site.sources[entry.source.expect("translated entries have a source")];
+            let rendered = markdown::render(
+                &file.body,
+                &markdown::RenderContext {
+                    file: &file.display_path,
+                    body_line: file.body_line,
+                    smart_punctuation: false,
+                    links: &Resolver {
+                        site: &site,
+                        lang,
+                        from: &entry.url,
+                    },
+                    id_prefix: "",
+                },
+            )?;
+            Ok(RenderedDoc {
+                lang,
+                node,
+                markdown: rendered,
+            })
+        })
+        .collect();
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(d) => docs.push(d),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Err(e) = check_anchors(&site, &docs) {
+        errors.push(e);
+    }
+    if let Some(e) = Error::combine(errors) {
+        return Err(e);
+    }
+    Ok(CheckReport {
+        documents: docs.len(),
+        coverage: coverage(&site),
+        languages: site
+            .config
+            .languages
+            .iter()
+            .map(|l| l.code.clone())
+            .collect(),
+        orphans: orphans(&site),
+    })
+}
+
+fn coverage(site: &Site) -> Vec<(String, Vec<(usize, usize)>)> {
+    site.views[0]
+        .reading_order
+        .iter()
+        .filter(|&&id| site.nodes[id].kind == Kind::Section)
+        .map(|&section| {
+            let docs: Vec<NodeId> = std::iter::once(section)
+                .chain(
+                    site.nodes[section]
+                        .children
+                        .iter()
+                        .copied()
+                        .filter(|&c| site.nodes[c].kind == Kind::Page),
+                )
+                .collect();
+            let counts = (0..site.config.languages.len())
+                .map(|l| {
+                    (
+                        docs.iter().filter(|&&d| site.is_translated(d, l)).count(),
+                        docs.len(),
+                    )
+                })
+                .collect();
+            let name = if section == ROOT {
+                "/".to_string()
+            } else {
+                format!("{}/", site.nodes[section].dir)
+            };
+            (name, counts)
+        })
+        .collect()
+}
+
+fn orphans(site: &Site) -> Vec<String> {
+    let mut out: Vec<String> = site
+        .nodes
+        .iter()
+        .filter(|n| n.kind == Kind::Page)
+        .filter(|n| {
+            n.parent
+                .is_some_and(|p| site.nodes[p].sources.iter().all(Option::is_none) && p != ROOT)
+        })
+        .map(|n| {
+            format!(
+                "content/{}.md (folder content/{}/ has no _index.md)",
+                n.key, n.dir
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// For messages: the site folder as the user named it.
+pub fn describe(site_dir: &Path) -> String {
+    site_dir.display().to_string()
+}

@@ -1,0 +1,335 @@
+//! The HTTP side: files from the current build, the live-reload event
+//! stream, 404 pages and redirects.
+//!
+//! Request paths are percent-decoded (Chinese URLs arrive as UTF-8 bytes in
+//! `%XX` form) and checked segment by segment; the file found is
+//! canonicalized and must lie inside the build folder, so neither `..`,
+//! encoded or not, nor a symbolic link can reach a file outside it.
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State as AxumState;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::Stream;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::State;
+use super::livereload::{self, EVENTS_PATH, Event, Hello};
+
+pub fn router(state: Arc<State>) -> Router {
+    Router::new()
+        .route(EVENTS_PATH, get(events))
+        .fallback(serve_file)
+        .with_state(state)
+}
+
+/// The live-reload stream: a `hello` with the current state, then one event
+/// per finished build, until the server stops.
+async fn events(
+    AxumState(state): AxumState<Arc<State>>,
+) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
+    // Subscribe before reading the state, so no build falls between the two.
+    let rx = state.events.subscribe();
+    let shutdown = state.shutdown.subscribe();
+    let hello = hello_event(&state);
+    let stream = futures_util::stream::unfold(
+        (Some(hello), rx, shutdown, state),
+        |(first, mut rx, mut shutdown, state)| async move {
+            if let Some(event) = first {
+                return Some((Ok(event), (None, rx, shutdown, state)));
+            }
+            if *shutdown.borrow() {
+                return None;
+            }
+            let event = tokio::select! {
+                received = rx.recv() => match received {
+                    Ok(event) => to_sse(&event),
+                    Err(RecvError::Lagged(_)) => hello_event(&state),
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = shutdown.changed() => return None,
+            };
+            Some((Ok(event), (None, rx, shutdown, state)))
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+fn hello_event(state: &State) -> SseEvent {
+    let snapshot = state.snapshot();
+    let data = serde_json::to_string(&Hello {
+        build: &snapshot.build,
+        error: snapshot.error.as_deref(),
+    })
+    .unwrap_or_else(|_| "{}".into());
+    SseEvent::default().event("hello").data(data)
+}
+
+fn to_sse(event: &Event) -> SseEvent {
+    let (name, data) = event.to_sse();
+    SseEvent::default().event(name).data(data)
+}
+
+/// Where a request path leads.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    File(PathBuf),
+    /// A folder asked for without the trailing slash.
+    AddSlash,
+    NotFound,
+    /// A path that no file can have (`..`, backslashes, bad encoding).
+    BadRequest,
+    /// A path that leads outside the build folder (a symbolic link).
+    Forbidden,
+}
+
+/// Splits and checks a raw (percent-encoded) request path.
+pub fn decode_path(raw: &str) -> Option<(Vec<String>, bool)> {
+    if raw.contains('\\') {
+        return None;
+    }
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
+    let rest = decoded.strip_prefix('/')?;
+    let mut segments = Vec::new();
+    for segment in rest.split('/') {
+        if segment.is_empty() {
+            continue;
+        }
+        if segment == "." || segment == ".." || segment.contains(['\\', '\0', ':']) {
+            return None;
+        }
+        segments.push(segment.to_string());
+    }
+    Some((segments, decoded.ends_with('/')))
+}
+
+/// Finds the file for `raw` (a request path) in `root` (canonical).
+pub fn resolve(root: &Path, raw: &str) -> Resolved {
+    let Some((segments, trailing_slash)) = decode_path(raw) else {
+        return Resolved::BadRequest;
+    };
+    let mut path = root.to_path_buf();
+    path.extend(&segments);
+    if path.is_dir() {
+        if !trailing_slash && !segments.is_empty() {
+            return Resolved::AddSlash;
+        }
+        path.push("index.html");
+    } else if trailing_slash {
+        return Resolved::NotFound;
+    }
+    let Ok(real) = path.canonicalize() else {
+        return Resolved::NotFound;
+    };
+    if !real.starts_with(root) {
+        return Resolved::Forbidden;
+    }
+    if real.is_file() {
+        Resolved::File(real)
+    } else {
+        Resolved::NotFound
+    }
+}
+
+/// The 404 page for a request path: the language's (`/en/...` →
+/// `en/404.html`) when there is one, else the site's.
+pub fn not_found_page(root: &Path, raw: &str) -> Option<PathBuf> {
+    let first = decode_path(raw).and_then(|(s, _)| s.into_iter().next());
+    let candidates = first
+        .map(|f| root.join(f).join("404.html"))
+        .into_iter()
+        .chain([root.join("404.html")]);
+    for candidate in candidates {
+        if let Ok(real) = candidate.canonicalize()
+            && real.starts_with(root)
+            && real.is_file()
+        {
+            return Some(real);
+        }
+    }
+    None
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "xml" => "application/xml",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "pdf" => "application/pdf",
+        "wasm" => "application/wasm",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "zip" => "application/zip",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn serve_file(AxumState(state): AxumState<Arc<State>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut r = plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "only GET and HEAD are served\n",
+        );
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let snapshot = state.snapshot();
+    let Some(root) = snapshot.root.as_deref() else {
+        // No build has succeeded yet: show why, wherever the browser looks.
+        let message = snapshot
+            .error
+            .as_deref()
+            .unwrap_or("the site is being built");
+        return html(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            livereload::error_page(message, &snapshot.build),
+        );
+    };
+    let raw = uri.path();
+    match resolve(root, raw) {
+        Resolved::File(path) => file(StatusCode::OK, &path, &snapshot.build).await,
+        Resolved::AddSlash => {
+            let location = match uri.query() {
+                Some(q) => format!("{raw}/?{q}"),
+                None => format!("{raw}/"),
+            };
+            let mut r = plain(StatusCode::FOUND, "moved: add a slash\n");
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        Resolved::NotFound => match not_found_page(root, raw) {
+            Some(page) => file(StatusCode::NOT_FOUND, &page, &snapshot.build).await,
+            None => plain(StatusCode::NOT_FOUND, "not found\n"),
+        },
+        Resolved::BadRequest => plain(StatusCode::BAD_REQUEST, "bad request path\n"),
+        Resolved::Forbidden => plain(StatusCode::FORBIDDEN, "forbidden\n"),
+    }
+}
+
+async fn file(status: StatusCode, path: &Path, build: &str) -> Response {
+    let bytes = match tokio::fs::read(path).await {
+        Ok(b) => b,
+        // Removed between the lookup and the read (a rebuild): try again.
+        Err(_) => return plain(StatusCode::SERVICE_UNAVAILABLE, "rebuilding, reload\n"),
+    };
+    let kind = content_type(path);
+    let bytes = if kind.starts_with("text/html") {
+        livereload::inject(&bytes, build)
+    } else {
+        bytes
+    };
+    // hyper leaves the body out of answers to HEAD, keeping Content-Length.
+    with_headers(status, kind, bytes)
+}
+
+fn html(status: StatusCode, bytes: Vec<u8>) -> Response {
+    with_headers(status, "text/html; charset=utf-8", bytes)
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    with_headers(
+        status,
+        "text/plain; charset=utf-8",
+        text.as_bytes().to_vec(),
+    )
+}
+
+fn with_headers(status: StatusCode, kind: &'static str, bytes: Vec<u8>) -> Response {
+    let mut r = (status, Body::from(bytes)).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_percent_encoded_utf8() {
+        let (segments, slash) =
+            decode_path("/units/%E8%B0%83%E6%9F%A5%E7%A0%94%E7%A9%B6/").unwrap();
+        assert_eq!(segments, ["units", "调查研究"]);
+        assert!(slash);
+    }
+
+    #[test]
+    fn refuses_traversal_in_every_spelling() {
+        for raw in [
+            "/../x",
+            "/%2e%2e/x",
+            "/%2E%2E/x",
+            "/..%2fx",
+            "/a/%2e%2e%2f%2e%2e/x",
+            "/a\\..\\..\\x",
+            "/a%5c..%5cx",
+            "/a%00",
+            "/c:/x",
+            "x",
+            "/%ff",
+        ] {
+            assert!(decode_path(raw).is_none(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn symlinks_out_of_the_root_are_forbidden() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "s").unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let root_path = root.path().canonicalize().unwrap();
+        std::fs::write(root_path.join("ok.txt"), "o").unwrap();
+        assert_eq!(
+            resolve(&root_path, "/ok.txt"),
+            Resolved::File(root_path.join("ok.txt"))
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(
+                outside.path().join("secret.txt"),
+                root_path.join("link.txt"),
+            )
+            .unwrap();
+            assert_eq!(resolve(&root_path, "/link.txt"), Resolved::Forbidden);
+            std::os::unix::fs::symlink(outside.path(), root_path.join("dir")).unwrap();
+            assert_eq!(resolve(&root_path, "/dir/secret.txt"), Resolved::Forbidden);
+        }
+    }
+}

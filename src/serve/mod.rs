@@ -1,0 +1,377 @@
+//! `grassroots serve`: build, serve over HTTP, watch, rebuild, live reload.
+//!
+//! Threads: the HTTP server runs on a small tokio runtime; the watcher's
+//! debouncer feeds a rebuild thread, which builds ([`rebuild`]), switches
+//! the served folder and tells browsers over Server-Sent Events
+//! ([`livereload`]). A failed build is printed and shown over the page, and
+//! the last good build keeps being served; nothing a site contains stops
+//! the server.
+
+pub mod http;
+pub mod livereload;
+pub mod rebuild;
+pub mod watch;
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::{broadcast, watch as tokio_watch};
+
+use crate::build::BuildOptions;
+use crate::error::{Error, Result};
+use livereload::Event;
+use rebuild::{Outcome, Rebuilder};
+use watch::{Message, Watcher};
+
+/// What `grassroots serve` was asked for.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site; `output_dir` is ignored (builds go to a temporary folder).
+    pub build: BuildOptions,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// How long the sources must be quiet before a rebuild.
+    pub debounce: Duration,
+    /// Print nothing (tests).
+    pub quiet: bool,
+}
+
+impl ServeOptions {
+    pub fn new(build: BuildOptions) -> ServeOptions {
+        ServeOptions {
+            build,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 1111,
+            debounce: Duration::from_millis(50),
+            quiet: false,
+        }
+    }
+}
+
+/// What requests see: the build being served and the current error.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// The folder of the last good build (canonical); `None` before one.
+    pub root: Option<PathBuf>,
+    /// Names the last good build; pages carry it so the live-reload script
+    /// can tell a stale page.
+    pub build: String,
+    /// The last build's error, if it failed.
+    pub error: Option<String>,
+}
+
+/// Shared between the HTTP handlers and the rebuild thread.
+pub struct State {
+    snapshot: RwLock<Snapshot>,
+    events: broadcast::Sender<Event>,
+    shutdown: tokio_watch::Sender<bool>,
+    /// Distinguishes this server's builds from a previous run's.
+    nonce: String,
+    good_builds: std::sync::atomic::AtomicU64,
+}
+
+impl State {
+    pub fn snapshot(&self) -> Snapshot {
+        self.snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Records a build's outcome and tells the browsers.
+    fn publish(&self, outcome: &Outcome) {
+        let event = {
+            let mut s = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
+            match &outcome.result {
+                Ok(built) => {
+                    let n = self
+                        .good_builds
+                        .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                        + 1;
+                    s.root = Some(built.root.clone());
+                    s.build = format!("{}-{n}", self.nonce);
+                    s.error = None;
+                    if built.css_only {
+                        Event::Css {
+                            build: s.build.clone(),
+                        }
+                    } else {
+                        Event::Reload {
+                            build: s.build.clone(),
+                        }
+                    }
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    s.error = Some(message.clone());
+                    Event::Error { message }
+                }
+            }
+        };
+        // No receivers (no browser open) is fine.
+        let _ = self.events.send(event);
+    }
+}
+
+/// A running development server.
+pub struct Server {
+    addr: SocketAddr,
+    state: Arc<State>,
+    runtime: Option<tokio::runtime::Runtime>,
+    messages: mpsc::Sender<Message>,
+    rebuild_thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Binds, builds the site, starts serving and watching. Fails only when
+    /// the server cannot start (the port is taken, the site folder is
+    /// missing); a site that does not build is served as an error page.
+    pub fn start(opts: ServeOptions) -> Result<Server> {
+        let site = &opts.build.site_dir;
+        if !site.is_dir() {
+            return Err(Error::in_file(site, "the site folder does not exist")
+                .hint("pass the folder holding config.toml: grassroots serve SITE"));
+        }
+        let listener = TcpListener::bind((opts.bind, opts.port)).map_err(|e| {
+            Error::new(format!(
+                "could not listen on {}: {e}",
+                SocketAddr::new(opts.bind, opts.port)
+            ))
+            .hint("choose another port with --port (0 picks a free one)")
+        })?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| Error::new(format!("could not set up the socket: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::new(format!("could not set up the socket: {e}")))?;
+
+        let nonce = format!(
+            "{:x}",
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or(0)
+        );
+        let (events, _) = broadcast::channel(16);
+        let (shutdown, _) = tokio_watch::channel(false);
+        let state = Arc::new(State {
+            snapshot: RwLock::new(Snapshot {
+                root: None,
+                build: format!("{nonce}-0"),
+                error: None,
+            }),
+            events,
+            shutdown,
+            nonce,
+            good_builds: Default::default(),
+        });
+
+        // The first build, before the first request.
+        let mut rebuilder = Rebuilder::new(opts.build.clone())?;
+        let outcome = rebuilder.rebuild(&[]);
+        report(&outcome, &[], opts.quiet, true);
+        state.publish(&outcome);
+
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("grassroots-http")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::new(format!("could not start the HTTP server: {e}")))?;
+        let app = http::router(state.clone());
+        let mut stop = state.shutdown.subscribe();
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::from_std(listener)
+                .map_err(|e| Error::new(format!("could not set up the socket: {e}")))?;
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(async move {
+                        let _ = stop.wait_for(|stopped| *stopped).await;
+                    })
+                    .await;
+            });
+            Ok::<_, Error>(())
+        })?;
+
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = Watcher::new(site, opts.debounce, tx.clone())?;
+        for problem in watcher.update(rebuilder.options()) {
+            log(opts.quiet, &format!("warning: {problem}"));
+        }
+        let thread_state = state.clone();
+        let quiet = opts.quiet;
+        let rebuild_thread = std::thread::Builder::new()
+            .name("grassroots-rebuild".into())
+            .spawn(move || rebuild_loop(rx, watcher, rebuilder, thread_state, quiet))
+            .map_err(|e| Error::new(format!("could not start the rebuild thread: {e}")))?;
+
+        Ok(Server {
+            addr,
+            state,
+            runtime: Some(runtime),
+            messages: tx,
+            rebuild_thread: Some(rebuild_thread),
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The URL to open in a browser (a loopback address when the server
+    /// listens on every address).
+    pub fn url(&self) -> String {
+        let ip = match self.addr.ip() {
+            IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}/", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    /// What requests see now.
+    pub fn snapshot(&self) -> Snapshot {
+        self.state.snapshot()
+    }
+
+    /// Stops watching and serving; returns when the threads have ended.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let _ = self.state.shutdown.send(true);
+        let _ = self.messages.send(Message::Stop);
+        if let Some(t) = self.rebuild_thread.take() {
+            let _ = t.join();
+        }
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_timeout(Duration::from_secs(1));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Waits for changes and rebuilds, one build at a time; changes that arrive
+/// during a build are gathered into the next one.
+fn rebuild_loop(
+    rx: mpsc::Receiver<Message>,
+    mut watcher: Watcher,
+    mut rebuilder: Rebuilder,
+    state: Arc<State>,
+    quiet: bool,
+) {
+    // Dropping the watcher at the end stops its thread.
+    while let Ok(first) = rx.recv() {
+        let mut changed: Vec<PathBuf> = Vec::new();
+        let mut stop = false;
+        for message in std::iter::once(first).chain(rx.try_iter()) {
+            match message {
+                Message::Changed(paths) => changed.extend(paths),
+                Message::Failed(errors) => {
+                    for e in errors {
+                        log(quiet, &format!("warning: watching: {e}"));
+                    }
+                }
+                Message::Stop => stop = true,
+            }
+        }
+        if stop {
+            break;
+        }
+        changed.retain(|p| watcher.is_relevant(p));
+        changed.sort();
+        changed.dedup();
+        if changed.is_empty() {
+            continue;
+        }
+        let outcome = rebuilder.rebuild(&changed);
+        let names: Vec<String> = changed.iter().map(|p| watcher.display(p)).collect();
+        report(&outcome, &names, quiet, false);
+        state.publish(&outcome);
+        for problem in watcher.update(rebuilder.options()) {
+            log(quiet, &format!("warning: {problem}"));
+        }
+    }
+}
+
+/// One line per build in the terminal, with the error's file and line.
+fn report(outcome: &Outcome, changed: &[String], quiet: bool, first: bool) {
+    if quiet {
+        return;
+    }
+    let ms = outcome.took.as_millis();
+    let what = match changed {
+        [] => String::new(),
+        [one] => format!(" ({one})"),
+        [one, rest @ ..] => format!(" ({one} and {} more)", rest.len()),
+    };
+    match &outcome.result {
+        Ok(built) => {
+            for w in &built.report.warnings {
+                eprintln!("warning: {w}");
+            }
+            if first {
+                let docs = built
+                    .report
+                    .documents
+                    .iter()
+                    .map(|(l, n)| format!("{n} {l}"))
+                    .collect::<Vec<_>>()
+                    .join(" + ");
+                eprintln!("built {docs} pages in {ms} ms");
+            } else if built.css_only {
+                eprintln!("rebuilt in {ms} ms{what}; stylesheets only");
+            } else {
+                eprintln!("rebuilt in {ms} ms{what}");
+            }
+        }
+        Err(e) => {
+            for d in e.diagnostics() {
+                eprintln!("error: {d}");
+            }
+            if first {
+                eprintln!("the build failed; serving an error page until it is fixed");
+            } else {
+                eprintln!("the build failed{what}; still serving the last good build");
+            }
+        }
+    }
+}
+
+fn log(quiet: bool, line: &str) {
+    if !quiet {
+        eprintln!("{line}");
+    }
+}
+
+/// Opens `url` in the desktop's browser; failing is not an error.
+pub fn open_browser(url: &str) -> std::io::Result<()> {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    cmd.arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+}

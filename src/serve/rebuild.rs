@@ -1,0 +1,167 @@
+//! Rebuilding the site for the development server.
+//!
+//! Every build goes into a new folder inside a private temporary folder
+//! (never the site's `public/`), and the server switches to it only when it
+//! succeeded, so requests never see a half-written site and a failed build
+//! leaves the last good one in place.
+//!
+//! Today a rebuild is a full [`build`]; [`Rebuilder::rebuild`] receives the
+//! changed paths so that an incremental rebuild (rerun only the stages a
+//! change touches, as DESIGN.md plans) can replace its body without changing
+//! its callers.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::build::{BuildOptions, BuildReport, build};
+use crate::error::{Error, Result};
+
+/// How many finished builds stay on disk: the current one and the one
+/// before it, which requests that started before the switch may still read.
+const KEEP: usize = 2;
+
+pub struct Rebuilder {
+    opts: BuildOptions,
+    dir: tempfile::TempDir,
+    next: u64,
+    /// Finished builds, oldest first; the last is the one being served.
+    kept: VecDeque<PathBuf>,
+}
+
+/// A successful build.
+pub struct Built {
+    /// The folder holding it (canonical).
+    pub root: PathBuf,
+    /// Only stylesheets changed since the previous build, so a browser can
+    /// swap them without reloading the page.
+    pub css_only: bool,
+    pub report: BuildReport,
+}
+
+pub struct Outcome {
+    pub result: Result<Built>,
+    pub took: Duration,
+}
+
+impl Rebuilder {
+    /// `opts.output_dir` is ignored: builds go into a temporary folder.
+    pub fn new(opts: BuildOptions) -> Result<Rebuilder> {
+        let dir = tempfile::Builder::new()
+            .prefix("grassroots-serve-")
+            .tempdir()
+            .map_err(|e| Error::new(format!("could not create a temporary folder: {e}")))?;
+        Ok(Rebuilder {
+            opts,
+            dir,
+            next: 1,
+            kept: VecDeque::new(),
+        })
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.opts
+    }
+
+    /// Builds the site; `changed` are the files that changed since the last
+    /// build (empty for the first build).
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Outcome {
+        let started = Instant::now();
+        let result = self.full_build().map(|(root, report)| {
+            let css_only = match self.kept.back() {
+                Some(previous) if !changed.is_empty() && changed.iter().all(|p| is_css(p)) => {
+                    only_css_differs(previous, &root)
+                }
+                _ => false,
+            };
+            self.kept.push_back(root.clone());
+            while self.kept.len() > KEEP {
+                if let Some(old) = self.kept.pop_front() {
+                    let _ = std::fs::remove_dir_all(old);
+                }
+            }
+            Built {
+                root,
+                css_only,
+                report,
+            }
+        });
+        Outcome {
+            result,
+            took: started.elapsed(),
+        }
+    }
+
+    fn full_build(&mut self) -> Result<(PathBuf, BuildReport)> {
+        let output = self.dir.path().join(format!("build-{}", self.next));
+        self.next += 1;
+        let mut opts = self.opts.clone();
+        opts.output_dir = Some(output.clone());
+        opts.progress = false;
+        let report = build(&opts)?;
+        let root = output
+            .canonicalize()
+            .map_err(|e| Error::io(&output, "find the built site", e))?;
+        Ok((root, report))
+    }
+}
+
+fn is_css(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("css"))
+}
+
+/// True when the two builds differ, and differ only in `.css` files (HTML
+/// files aside: they change with the stylesheets' fingerprinted names).
+fn only_css_differs(old: &Path, new: &Path) -> bool {
+    let (a, b) = (file_hashes(old), file_hashes(new));
+    let mut differs = false;
+    for key in a.keys().chain(b.keys()) {
+        if a.get(key) != b.get(key) {
+            if key.ends_with(".html") {
+                continue;
+            }
+            if !key.ends_with(".css") {
+                return false;
+            }
+            differs = true;
+        }
+    }
+    differs
+}
+
+fn file_hashes(root: &Path) -> BTreeMap<String, u64> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes = std::fs::read(e.path()).ok()?;
+            Some((rel, xxhash_rust::xxh3::xxh3_64(&bytes)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn css_only_ignores_html_and_needs_a_css_change() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        std::fs::write(a.path().join("index.html"), "1").unwrap();
+        std::fs::write(b.path().join("index.html"), "2").unwrap();
+        assert!(!only_css_differs(a.path(), b.path()));
+        std::fs::write(a.path().join("style.1.css"), "x").unwrap();
+        std::fs::write(b.path().join("style.2.css"), "y").unwrap();
+        assert!(only_css_differs(a.path(), b.path()));
+        std::fs::write(b.path().join("theme.js"), "z").unwrap();
+        assert!(!only_css_differs(a.path(), b.path()));
+    }
+}
