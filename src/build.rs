@@ -479,7 +479,7 @@ fn render_all(
     }
     check_anchors(site, &docs)?;
     render_print_pages(
-        site, renderer, i18n, &site_ctxs, &languages, assets, &printable, staging,
+        site, renderer, i18n, &site_ctxs, &languages, assets, &printable, &docs, staging,
     )?;
     for (lang, l) in config.languages.iter().enumerate() {
         render_not_found(
@@ -551,11 +551,7 @@ fn render_document(
                 file: &f.display_path,
                 body_line: f.body_line,
                 smart_punctuation: config.raw.markdown.smart_punctuation,
-                links: &Resolver {
-                    site,
-                    lang,
-                    from: url,
-                },
+                links: &print::LinkPlaceholders { site, lang },
                 id_prefix: "",
             },
         )?,
@@ -575,6 +571,7 @@ fn render_document(
         None if node.kind == Kind::Section => "section.html",
         None => "page.html",
     };
+    let page_html = print::resolve_for_page(&rendered.html, site, url);
     let date_format = i18n.get(lang, "date_format");
     let hood = context::neighbourhood(site, lang, id, date_format);
     let text_lang_idx = file.map_or(lang, |f| f.lang);
@@ -631,7 +628,7 @@ fn render_document(
             is_home: id == ROOT,
             title: &entry.title,
             description: file.and_then(|f| f.front.description.as_deref()),
-            content: &rendered.html,
+            content: &page_html,
             has_code: rendered.html.contains("<pre class=\"code\""),
             date: file
                 .and_then(|f| f.front.date)
@@ -1013,8 +1010,14 @@ fn render_print_pages(
     languages: &[LanguageCtx],
     assets: &BTreeMap<String, String>,
     printable: &[HashSet<NodeId>],
+    rendered: &[RenderedDoc],
     staging: &Staging,
 ) -> Result<()> {
+    let html_of: HashMap<(usize, NodeId), &str> = rendered
+        .iter()
+        .filter(|d| !d.markdown.html.is_empty())
+        .map(|d| ((d.lang, d.node), d.markdown.html.as_str()))
+        .collect();
     let jobs: Vec<(usize, NodeId)> = printable
         .iter()
         .enumerate()
@@ -1026,7 +1029,9 @@ fn render_print_pages(
             let view = &site.views[lang];
             let url = print_url(&view.entries[section].url);
             let root = crate::site::root_prefix(&url);
-            let docs = print::documents(site, lang, section, &root)?;
+            let docs = print::documents(site, lang, section, &root, |id| {
+                html_of.get(&(lang, id)).map(|h| h.to_string())
+            });
             let mut ctx = tera::Context::new();
             ctx.insert("site", &site_ctxs[lang]);
             ctx.insert("lang", &languages[lang]);

@@ -229,14 +229,34 @@
 
   var utf8 = new TextDecoder("utf-8", { fatal: true });
 
-  /** Decodes a shard payload (base64 string) into a dictionary; postings
-   * are decoded lazily per term. Throws SearchDataError on damage. */
-  function decodeShard(name, payload) {
+  function bytesOf(name, payload) {
     if (typeof payload !== "string") throw SearchDataError("search file " + name + " is damaged (no data)");
     var bin;
     try { bin = atob(payload); } catch (e) { throw SearchDataError("search file " + name + " is damaged (bad base64)"); }
     var bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return bytes;
+  }
+
+  /* Payloads are base64 of zlib-deflated data (first byte 0x78); inflated
+   * with DecompressionStream (Chromium 80+, Firefox 113+, Safari 16.4+,
+   * Node 18+). Resolves to the bytes. */
+  function inflate(name, bytes) {
+    if (bytes[0] !== 0x78) return Promise.resolve(bytes);
+    if (typeof DecompressionStream !== "function") return Promise.reject(SearchDataError("this browser cannot read compressed search data"));
+    var damaged = function () { throw SearchDataError("search file " + name + " is damaged (bad compressed data)"); };
+    try {
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+      return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); }, damaged);
+    } catch (e) { return Promise.reject(SearchDataError("search file " + name + " is damaged (" + e.message + ")")); }
+  }
+
+  /** Decodes a shard payload (base64 string of an uncompressed shard) into
+   * a dictionary; postings are decoded lazily per term. Throws
+   * SearchDataError on damage. */
+  function decodeShard(name, payload) { return decodeShardBytes(name, bytesOf(name, payload)); }
+
+  function decodeShardBytes(name, bytes) {
     if (bytes.length < 7 || bytes[0] !== 71 || bytes[1] !== 83 || bytes[2] !== 49) throw SearchDataError("search file " + name + " is not a shard of this version");
     var sum = (bytes[3] | bytes[4] << 8 | bytes[5] << 16 | bytes[6] << 24) >>> 0;
     if (fnv32(bytes, 7) !== sum) throw SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site");
@@ -320,7 +340,8 @@
     this.entryName = entryName;
     this.rawLoad = load;
     this.loads = new Map();   // name → Promise
-    this.shards = new Map();  // name → decoded shard
+    this.shards = new Map();  // name → Promise of decoded shard
+    this.bundles = new Map(); // name → Promise of decoded result bundle
     this.filesRead = [];
     this.entry = null;
   }
@@ -344,7 +365,7 @@
     var self = this;
     if (!self.entryPromise) {
       self.entryPromise = self.file(self.entryName).then(function (e) {
-        if (!e || e.v !== 1 || !Array.isArray(e.shards)) throw SearchDataError("search entry " + self.entryName + " is not of a supported version");
+        if (!e || e.v !== 2 || !Array.isArray(e.shards) || !Array.isArray(e.res)) throw SearchDataError("search entry " + self.entryName + " is not of a supported version");
         self.entry = e;
         return e;
       });
@@ -355,11 +376,31 @@
 
   Index.prototype.shard = function (i) {
     var self = this, name = "s." + self.entry.shards[i][1] + ".js";
-    if (self.shards.has(name)) return Promise.resolve(self.shards.get(name));
-    return self.file(name).then(function (payload) {
-      if (!self.shards.has(name)) self.shards.set(name, decodeShard(name, payload));
-      return self.shards.get(name);
-    });
+    if (!self.shards.has(name)) {
+      var p = self.file(name).then(function (payload) {
+        return inflate(name, bytesOf(name, payload));
+      }).then(function (bytes) { return decodeShardBytes(name, bytes); });
+      p.catch(function () { self.shards.delete(name); });
+      self.shards.set(name, p);
+    }
+    return self.shards.get(name);
+  };
+
+  /* Result bundle i: [[doc, first block, url, title, section, records]]. */
+  Index.prototype.bundle = function (i) {
+    var self = this, name = "r." + self.entry.res[i][2] + ".js";
+    if (!self.bundles.has(name)) {
+      var p = self.file(name).then(function (payload) {
+        return inflate(name, bytesOf(name, payload));
+      }).then(function (bytes) {
+        try { var v = JSON.parse(utf8.decode(bytes)); } catch (e) { v = null; }
+        if (!Array.isArray(v)) throw SearchDataError("search file " + name + " is damaged (bad result data)");
+        return v;
+      });
+      p.catch(function () { self.bundles.delete(name); });
+      self.bundles.set(name, p);
+    }
+    return self.bundles.get(name);
   };
 
   // Last shard whose first term <= term (JS string order = UTF-16 order,
@@ -373,12 +414,12 @@
     return lo;
   }
 
-  // Bundle holding record `i` in a list of [first index, hash].
-  function bundleOf(list, i) {
+  // Result bundle holding (doc, block): last whose first key is <= it.
+  function bundleOf(list, doc, block) {
     var lo = 0, hi = list.length - 1;
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
-      if (list[mid][0] <= i) lo = mid; else hi = mid - 1;
+      if (list[mid][0] < doc || (list[mid][0] === doc && list[mid][1] <= block)) lo = mid; else hi = mid - 1;
     }
     return lo;
   }
@@ -554,47 +595,48 @@
   };
 
   // ---------------------------------------------------------- result data
+  /** Ranked results with display data: [{url, title, section, heading,
+   * excerpt, score}]. options: limit (10), offset (0: skip that many of the
+   * ranked hits, for a "more" button), offline, excerptChars. Each result
+   * reads one small result bundle. */
   Index.prototype.results = function (query, options) {
-    var self = this, opts = options || {};
-    return self.search(query, opts).then(function (hits) {
+    var self = this, opts = options || {}, offset = opts.offset || 0;
+    var limit = opts.limit || 10;
+    return self.search(query, { limit: offset + limit }).then(function (hits) {
+      hits = hits.slice(offset);
       if (!hits.length) return [];
       var entry = self.entry;
-      var metaNames = hits.map(function (h) { var b = entry.meta[bundleOf(entry.meta, h.doc)]; return b; });
-      return Promise.all(metaNames.map(function (b) { return self.file("m." + b[1] + ".js"); })).then(function (metas) {
-        var rows = hits.map(function (h, i) {
-          var rec = metas[i][h.doc - metaNames[i][0]];
-          if (!Array.isArray(rec)) throw SearchDataError("search data for a result is missing; rebuild the site");
-          var nb = rec[4], block = Math.min(Math.max(h.block, 1), Math.max(nb, 1));
-          return { hit: h, meta: rec, gblock: nb ? rec[3] + block - 1 : -1 };
+      return Promise.all(hits.map(function (h) {
+        var block = Math.max(h.block, 1);
+        return self.bundle(bundleOf(entry.res, h.doc, block)).then(function (segs) {
+          var seg = null;
+          for (var i = 0; i < segs.length; i++) if (Array.isArray(segs[i]) && segs[i][0] === h.doc) { seg = segs[i]; break; }
+          if (!seg || !Array.isArray(seg[5]) || !seg[5].length) throw SearchDataError("search data for a result is missing; rebuild the site");
+          var recs = seg[5], k = Math.min(Math.max(block - seg[1], 0), recs.length - 1), j = k;
+          // Records repeat heading/anchor only when they change: walk back.
+          while (j > 0 && recs[j].length < 3) j--;
+          return { hit: h, meta: seg, text: recs[k][0] || "", heading: recs[j][1] || "", anchor: recs[j][2] || "" };
         });
-        return Promise.all(rows.map(function (r) {
-          if (r.gblock < 0) return null;
-          var b = entry.text[bundleOf(entry.text, r.gblock)];
-          return self.file("t." + b[1] + ".js").then(function (bundle) {
-            // Records repeat heading/anchor only when they change: walk back.
-            var k = r.gblock - b[0], rec = bundle[k];
-            if (!Array.isArray(rec)) throw SearchDataError("search excerpt data is missing; rebuild the site");
-            var text = rec[0], j = k;
-            while (j > 0 && bundle[j].length < 3) j--;
-            var head = bundle[j] || [];
-            return { text: text, heading: head[1] || "", anchor: head[2] || "" };
-          });
-        })).then(function (blocks) {
-          var offline = !!opts.offline;
-          return rows.map(function (r, i) {
-            var m = r.meta, blk = blocks[i] || { text: "", heading: "", anchor: "" };
-            var url = m[0];
-            if (offline) url = url === "" || /\/$/.test(url) ? url + "index.html" : url;
-            if (blk.anchor) url += "#" + blk.anchor;
-            return {
-              url: url, title: m[1], section: m[2], heading: blk.heading,
-              excerpt: excerpt(blk.text || blk.heading || "", r.hit.terms, entry.stem, opts.excerptChars || 160),
-              score: Math.round(r.hit.score * 1000) / 1000
-            };
-          });
+      })).then(function (rows) {
+        return rows.map(function (r) {
+          var url = r.meta[2];
+          if (opts.offline) url = url === "" || /\/$/.test(url) ? url + "index.html" : url;
+          if (r.anchor) url += "#" + r.anchor;
+          return {
+            url: url, title: r.meta[3], section: r.meta[4], heading: r.heading,
+            excerpt: excerpt(r.text || r.heading || "", r.hit.terms, entry.stem, opts.excerptChars || 160),
+            score: Math.round(r.hit.score * 1000) / 1000
+          };
         });
       });
     });
+  };
+
+  /** The next page of results for the same query. */
+  Index.prototype.more = function (query, shown, options) {
+    var opts = Object.assign({}, options || {});
+    opts.offset = shown;
+    return this.results(query, opts);
   };
 
   function escapeHtml(s) {

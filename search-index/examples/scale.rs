@@ -57,7 +57,11 @@ fn main() {
         .collect();
     let t = Instant::now();
     let inv = grassroots_search::index::invert(Language::from_code(&a[1]), &docs);
-    println!("invert alone: {:.0} ms ({} terms)", t.elapsed().as_secs_f64() * 1000.0, inv.terms.len());
+    println!(
+        "invert alone: {:.0} ms ({} terms)",
+        t.elapsed().as_secs_f64() * 1000.0,
+        inv.terms.len()
+    );
     drop(inv);
     let t = Instant::now();
     let index = build_index(Language::from_code(&a[1]), &docs).expect("index");

@@ -4,16 +4,17 @@
 //! allowed), and by reading + evaluating in Node.
 //!
 //! * `entry.HASH.js` — JSON: statistics, the first term of every shard and
-//!   the first document / block of every bundle, with their file names.
-//! * `s.HASH.js` — a term shard, base64 of a binary blob (see
+//!   the first (document, block) of every result bundle, with their hashes.
+//! * `s.HASH.js` — a term shard, base64 of a zlib-deflated binary blob (see
 //!   [`encode_shard`]): a front-coded dictionary, then varint/delta-coded
 //!   postings with positions. Terms are in UTF-16 order and a shard is a
 //!   contiguous range, so a word and its prefixes land in one or two shards.
-//! * `m.HASH.js` — JSON: per document `[url, title, section_path, first
-//!   block, block count]` for a contiguous range of documents.
-//! * `t.HASH.js` — JSON: excerpt blocks for a contiguous range of blocks,
-//!   `[text, heading, anchor]`, or `[text]` when the heading is the previous
-//!   record's.
+//! * `r.HASH.js` — a result bundle, base64 of deflated JSON: display data
+//!   and excerpt blocks for a contiguous run of (document, block) (see
+//!   [`write_index`]). A result reads one bundle.
+//!
+//! The split of the file budget between shards and result bundles minimises
+//! the bytes of a typical query (see `allocate`).
 //!
 //! File names carry a hash of the payload, so a new build never mixes with a
 //! cached old file. File counts are capped (see `MAX_*`): at most 300 files
@@ -23,15 +24,13 @@ use crate::SearchError;
 use crate::index::{DocPosting, HEADING_SPAN, Inverted};
 use serde_json::{Value, json};
 
-pub const FORMAT_VERSION: u64 = 1;
+pub const FORMAT_VERSION: u64 = 2;
 const MAGIC: [u8; 3] = *b"GS1";
 
-const SHARD_TARGET_BYTES: usize = 10 * 1024;
-const META_TARGET_BYTES: usize = 6 * 1024;
-const TEXT_TARGET_BYTES: usize = 4 * 1024;
-pub const MAX_SHARDS: usize = 120;
-pub const MAX_META: usize = 24;
-pub const MAX_TEXT: usize = 150;
+/// Smallest useful sizes (before compression); on big sites files grow so
+/// that the count stays within [`MAX_FILES`].
+const SHARD_TARGET_BYTES: usize = 6 * 1024;
+const RESULT_TARGET_BYTES: usize = 3 * 1024;
 pub const MAX_FILES: usize = 300;
 
 /// A written file: name relative to the language folder and its bytes.
@@ -204,7 +203,7 @@ fn encode_postings(postings: &[DocPosting], out: &mut Vec<u8>) {
 /// `varint (block delta << 1 | has positions)`, and if it has positions:
 /// `varint count`, `varint position deltas` — title and heading positions
 /// only).
-pub fn encode_shard(terms: &[(String, Vec<u8>)]) -> Vec<u8> {
+pub fn encode_shard(terms: &[(&str, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     put_varint(&mut body, terms.len() as u64);
     let mut prev: &[u8] = &[];
@@ -230,6 +229,14 @@ pub fn encode_shard(terms: &[(String, Vec<u8>)]) -> Vec<u8> {
 /// Decodes a shard blob (the inverse of [`encode_shard`] + postings), for
 /// tests and tools. Errors on any damage instead of panicking.
 pub fn decode_shard(blob: &[u8]) -> Result<Vec<(String, Vec<DocPosting>)>, SearchError> {
+    if !blob.starts_with(&MAGIC) && blob.first() == Some(&0x78) {
+        // As written to disk: deflated.
+        return decode_shard_raw(&inflate(blob)?);
+    }
+    decode_shard_raw(blob)
+}
+
+fn decode_shard_raw(blob: &[u8]) -> Result<Vec<(String, Vec<DocPosting>)>, SearchError> {
     if blob.len() < 7 || blob[..3] != MAGIC {
         return Err(SearchError::Corrupt("not a shard"));
     }
@@ -312,127 +319,231 @@ fn decode_postings(data: &[u8]) -> Result<Vec<DocPosting>, SearchError> {
 }
 
 /// Groups consecutive items into at most `max_groups` groups of roughly
-/// `target` bytes (the target grows when the cap would be exceeded).
-/// Returns the start index of every group.
+/// `target` bytes; when that would need too many groups, the smallest
+/// larger target that fits is used (so the tail is never lumped into one
+/// oversized group). Returns the start index of every group.
 fn group_starts(sizes: &[usize], target: usize, max_groups: usize) -> Vec<usize> {
-    let total: usize = sizes.iter().sum();
-    let target = target.max(total.div_ceil(max_groups.max(1)));
-    let mut starts = vec![0];
-    let mut acc = 0;
-    for (i, &s) in sizes.iter().enumerate() {
-        if acc > 0 && acc + s > target && starts.len() < max_groups {
-            starts.push(i);
-            acc = 0;
+    let greedy = |target: usize| {
+        let mut starts = vec![0];
+        let mut acc = 0;
+        for (i, &s) in sizes.iter().enumerate() {
+            if acc > 0 && acc + s > target {
+                starts.push(i);
+                acc = 0;
+            }
+            acc += s;
         }
-        acc += s;
+        starts
+    };
+    let max_groups = max_groups.max(1);
+    let total: usize = sizes.iter().sum();
+    let (mut lo, mut hi) = (target.max(total.div_ceil(max_groups)), total.max(1));
+    if greedy(lo).len() <= max_groups {
+        return greedy(lo);
     }
-    starts
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if greedy(mid).len() <= max_groups {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    greedy(lo)
+}
+
+/// zlib-deflates `data` (the client inflates with `DecompressionStream`).
+pub fn deflate(data: &[u8]) -> Vec<u8> {
+    use flate2::{Compression, write::ZlibEncoder};
+    use std::io::Write;
+    let mut enc = ZlibEncoder::new(Vec::with_capacity(data.len() / 2 + 16), Compression::new(6));
+    enc.write_all(data).expect("write to Vec");
+    enc.finish().expect("write to Vec")
+}
+
+/// Inflates a zlib stream; damage is an error.
+pub fn inflate(data: &[u8]) -> Result<Vec<u8>, SearchError> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::ZlibDecoder::new(data)
+        .read_to_end(&mut out)
+        .map_err(|_| SearchError::Corrupt("bad deflate data"))?;
+    Ok(out)
+}
+
+/// How many of the `MAX_FILES - 1` non-entry files go to term shards and how
+/// many to result bundles. A one-word query reads about `SHARDS_READ` shards
+/// and `RESULTS_READ` bundles, so the expected bytes read,
+/// `SHARDS_READ·S/ns + RESULTS_READ·R/nr`, are least with
+/// `ns/nr = sqrt(SHARDS_READ·S / (RESULTS_READ·R))`.
+fn allocate(shard_bytes: usize, result_bytes: usize) -> (usize, usize) {
+    const SHARDS_READ: f64 = 2.0;
+    const RESULTS_READ: f64 = 10.0;
+    let budget = MAX_FILES - 1;
+    if shard_bytes == 0 || result_bytes == 0 {
+        return (budget / 2, budget - budget / 2);
+    }
+    let r = (SHARDS_READ * shard_bytes as f64 / (RESULTS_READ * result_bytes as f64)).sqrt();
+    let ns = ((budget as f64 * r / (1.0 + r)).round() as usize).clamp(1, budget - 1);
+    (ns, budget - ns)
 }
 
 /// Writes every file of one language's index. `entry_name` names the entry
 /// file when the caller must know it before the index exists (pages that
 /// link to it are rendered first); by default it is hashed like the others.
+///
+/// Result bundles (`r.HASH.js`) hold contiguous runs of (document, block):
+/// base64 of deflated JSON `[[doc, first block, url, title, section_path,
+/// [[text, heading, anchor] | [text], ...]], ...]`; a `[text]` record has
+/// the previous record's heading. The entry lists the first (doc, block) of
+/// every bundle, so a result costs one small file.
 pub fn write_index(
     inv: &Inverted,
     docs: &[DocMeta<'_>],
     entry_name: Option<&str>,
 ) -> Result<(Vec<OutFile>, String), SearchError> {
-    let mut files = Vec::new();
+    use rayon::prelude::*;
 
     // Term shards.
-    let encoded: Vec<(String, Vec<u8>)> = inv
+    let encoded: Vec<Vec<u8>> = inv
         .terms
-        .iter()
-        .map(|(t, p)| {
+        .par_iter()
+        .map(|(_, p)| {
             let mut buf = Vec::new();
             encode_postings(p, &mut buf);
-            (t.clone(), buf)
+            buf
         })
         .collect();
-    let sizes: Vec<usize> = encoded.iter().map(|(t, p)| t.len() + p.len() + 4).collect();
+    let sizes: Vec<usize> = encoded
+        .iter()
+        .zip(&inv.terms)
+        .map(|(p, (t, _))| t.len() + p.len() + 4)
+        .collect();
+
+    // Result units: one per text block (a document without blocks still
+    // has one, for its title).
+    let mut first_block = inv.first_block.clone();
+    first_block.push(inv.blocks.len() as u32);
+    let has_blocks = |d: usize| first_block[d + 1] > first_block[d];
+    let block_of = |d: usize, b: u32| &inv.blocks[(first_block[d] + b - 1) as usize];
+    let mut units: Vec<(u32, u32)> = Vec::with_capacity(inv.blocks.len() + 1);
+    let mut unit_sizes = Vec::with_capacity(inv.blocks.len() + 1);
+    for (d, meta) in docs.iter().enumerate() {
+        let nb = (first_block[d + 1] - first_block[d]).max(1);
+        let meta_size = meta.url.len()
+            + meta.title.len()
+            + meta.section_path.iter().map(|s| s.len() + 3).sum::<usize>()
+            + 16;
+        for b in 1..=nb {
+            let text = if has_blocks(d) {
+                block_of(d, b).text.len() + 8
+            } else {
+                4
+            };
+            units.push((d as u32, b));
+            unit_sizes.push(text + if b == 1 { meta_size } else { 0 });
+        }
+    }
+
+    let (max_shards, max_results) = allocate(sizes.iter().sum(), unit_sizes.iter().sum());
     let starts = if encoded.is_empty() {
         Vec::new()
     } else {
-        group_starts(&sizes, SHARD_TARGET_BYTES, MAX_SHARDS)
+        group_starts(&sizes, SHARD_TARGET_BYTES, max_shards)
     };
-    let mut shard_list = Vec::new();
-    for (i, &s) in starts.iter().enumerate() {
-        let e = starts.get(i + 1).copied().unwrap_or(encoded.len());
-        let payload = json!(base64(&encode_shard(&encoded[s..e]))).to_string();
-        let name = named("s", &payload);
-        // The first shard starts at "" so every term has a shard.
-        let first = if i == 0 {
-            String::new()
-        } else {
-            encoded[s].0.clone()
-        };
-        shard_list.push(json!([first, hash_of(&name)]));
-        files.push(OutFile {
-            bytes: script(&name, &payload),
-            name,
-        });
-    }
-
-    // Document data.
-    let mut first_block = inv.first_block.clone();
-    first_block.push(inv.blocks.len() as u32);
-    let metas: Vec<Value> = docs
-        .iter()
+    let shard_files: Vec<(String, OutFile)> = starts
+        .par_iter()
         .enumerate()
-        .map(|(i, d)| {
-            let start = first_block[i];
-            json!([
-                d.url,
-                d.title,
-                d.section_path,
-                start,
-                first_block[i + 1] - start
-            ])
-        })
-        .collect();
-    let meta_list = bundle(&metas, META_TARGET_BYTES, MAX_META, "m", &mut files);
-
-    let mut texts = Vec::with_capacity(inv.blocks.len());
-    for (i, b) in inv.blocks.iter().enumerate() {
-        // A block repeats its heading only when it starts a chunk or a
-        // bundle; bundles are cut later, so record "same as previous" here
-        // and let `bundle` expand the first record of each bundle.
-        let same = i > 0 && {
-            let p = &inv.blocks[i - 1];
-            p.chunk == b.chunk && p.anchor == b.anchor && p.heading == b.heading
-        };
-        texts.push((same, b));
-    }
-    let text_values: Vec<Value> = texts
-        .iter()
-        .map(|(same, b)| {
-            if *same {
-                json!([b.text])
+        .map(|(i, &s)| {
+            let e = starts.get(i + 1).copied().unwrap_or(encoded.len());
+            let terms: Vec<(&str, &[u8])> = (s..e)
+                .map(|k| (inv.terms[k].0.as_str(), encoded[k].as_slice()))
+                .collect();
+            let payload = json!(base64(&deflate(&encode_shard(&terms)))).to_string();
+            let name = named("s", &payload);
+            // The first shard starts at "" so every term has a shard.
+            let first = if i == 0 {
+                String::new()
             } else {
-                json!([
-                    b.text,
-                    b.heading.as_deref().unwrap_or(""),
-                    b.anchor.as_deref().unwrap_or("")
-                ])
-            }
+                inv.terms[s].0.clone()
+            };
+            (
+                first,
+                OutFile {
+                    bytes: script(&name, &payload),
+                    name,
+                },
+            )
         })
         .collect();
-    let full = |i: usize| {
-        let b = texts[i].1;
-        json!([
-            b.text,
-            b.heading.as_deref().unwrap_or(""),
-            b.anchor.as_deref().unwrap_or("")
-        ])
+    let mut files = Vec::new();
+    let mut shard_list = Vec::new();
+    for (first, f) in shard_files {
+        shard_list.push(json!([first, hash_of(&f.name)]));
+        files.push(f);
+    }
+
+    let rstarts = if units.is_empty() {
+        Vec::new()
+    } else {
+        group_starts(&unit_sizes, RESULT_TARGET_BYTES, max_results)
     };
-    let text_list = bundle_with(
-        &text_values,
-        TEXT_TARGET_BYTES,
-        MAX_TEXT,
-        "t",
-        &mut files,
-        full,
-    );
+    let result_files: Vec<(Value, OutFile)> = rstarts
+        .par_iter()
+        .enumerate()
+        .map(|(i, &s)| {
+            let e = rstarts.get(i + 1).copied().unwrap_or(units.len());
+            let mut segments: Vec<Value> = Vec::new();
+            let mut k = s;
+            while k < e {
+                let (d, b0) = units[k];
+                let d = d as usize;
+                let mut records = Vec::new();
+                let mut prev: Option<&crate::index::Block> = None;
+                while k < e && units[k].0 as usize == d {
+                    let cur = has_blocks(d).then(|| block_of(d, units[k].1));
+                    records.push(match cur {
+                        None => json!([""]),
+                        Some(c) => {
+                            // Heading and anchor only when they change.
+                            let same = prev.is_some_and(|p| {
+                                p.chunk == c.chunk && p.heading == c.heading && p.anchor == c.anchor
+                            });
+                            if same {
+                                json!([c.text])
+                            } else {
+                                json!([
+                                    c.text,
+                                    c.heading.as_deref().unwrap_or(""),
+                                    c.anchor.as_deref().unwrap_or("")
+                                ])
+                            }
+                        }
+                    });
+                    prev = cur;
+                    k += 1;
+                }
+                let m = &docs[d];
+                segments.push(json!([d, b0, m.url, m.title, m.section_path, records]));
+            }
+            let json_text = js_json(&Value::Array(segments));
+            let payload = json!(base64(&deflate(json_text.as_bytes()))).to_string();
+            let name = named("r", &payload);
+            let (d, b) = units[s];
+            (
+                json!([d, b, hash_of(&name)]),
+                OutFile {
+                    bytes: script(&name, &payload),
+                    name,
+                },
+            )
+        })
+        .collect();
+    let mut result_list = Vec::new();
+    for (key, f) in result_files {
+        result_list.push(key);
+        files.push(f);
+    }
 
     let entry = json!({
         "v": FORMAT_VERSION,
@@ -442,8 +553,7 @@ pub fn write_index(
         "k1": crate::index::K1,
         "span": crate::index::HEADING_SPAN,
         "shards": shard_list,
-        "meta": meta_list,
-        "text": text_list,
+        "res": result_list,
     });
     let payload = js_json(&entry);
     let name = entry_name.map_or_else(|| named("entry", &payload), str::to_string);
@@ -455,49 +565,6 @@ pub fn write_index(
         return Err(SearchError::TooManyFiles(files.len()));
     }
     Ok((files, name))
-}
-
-fn bundle(
-    values: &[Value],
-    target: usize,
-    max: usize,
-    prefix: &str,
-    files: &mut Vec<OutFile>,
-) -> Vec<Value> {
-    bundle_with(values, target, max, prefix, files, |i| values[i].clone())
-}
-
-/// Writes `values` as bundles; `first(i)` gives the self-contained form of
-/// record `i` when it opens a bundle. Returns `[[first index, name], ...]`.
-fn bundle_with(
-    values: &[Value],
-    target: usize,
-    max: usize,
-    prefix: &str,
-    files: &mut Vec<OutFile>,
-    first: impl Fn(usize) -> Value,
-) -> Vec<Value> {
-    if values.is_empty() {
-        return Vec::new();
-    }
-    let texts: Vec<String> = values.iter().map(js_json).collect();
-    let sizes: Vec<usize> = texts.iter().map(|t| t.len() + 1).collect();
-    let starts = group_starts(&sizes, target, max);
-    let mut list = Vec::new();
-    for (i, &s) in starts.iter().enumerate() {
-        let e = starts.get(i + 1).copied().unwrap_or(values.len());
-        let mut parts = Vec::with_capacity(e - s);
-        parts.push(js_json(&first(s)));
-        parts.extend(texts[s + 1..e].iter().cloned());
-        let payload = format!("[{}]", parts.join(","));
-        let name = named(prefix, &payload);
-        list.push(json!([s, hash_of(&name)]));
-        files.push(OutFile {
-            bytes: script(&name, &payload),
-            name,
-        });
-    }
-    list
 }
 
 #[cfg(test)]

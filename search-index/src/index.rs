@@ -16,7 +16,7 @@
 use crate::tokenize::{Token, Tokenizer};
 use crate::{Document, Language};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Body positions start here; heading positions are below it.
 pub const HEADING_SPAN: u32 = 64;
@@ -87,7 +87,7 @@ pub fn invert(language: Language, docs: &[Document]) -> Inverted {
         (total_len / per_doc.len() as f64).max(1.0)
     };
 
-    let mut map: HashMap<String, Vec<DocPosting>> = HashMap::new();
+    let mut map: HashMap<String, Vec<DocPosting>> = HashMap::default();
     let mut blocks = Vec::new();
     let mut first_block = Vec::with_capacity(per_doc.len());
     for (doc_id, doc) in per_doc.into_iter().enumerate() {
@@ -153,7 +153,7 @@ fn doc_terms(tok: &Tokenizer, doc: &Document) -> DocTerms {
     }
 
     let mut length = 0u32;
-    let mut map: HashMap<&str, ([u32; 3], BlockPositions)> = HashMap::new();
+    let mut map: HashMap<&str, ([u32; 3], BlockPositions)> = HashMap::default();
     for (block, tokens) in &tokenized {
         length += tokens.len() as u32;
         for t in tokens {

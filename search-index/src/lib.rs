@@ -83,7 +83,11 @@ pub fn build_index(language: Language, docs: &[Document]) -> Result<SearchIndex,
 /// As [`build_index`], with the entry file's name chosen by the caller. The
 /// site build names it from a hash of the index's inputs so that pages,
 /// rendered before the index, can point to it.
-pub fn build_index_named(language: Language, docs: &[Document], entry_name: Option<&str>) -> Result<SearchIndex, SearchError> {
+pub fn build_index_named(
+    language: Language,
+    docs: &[Document],
+    entry_name: Option<&str>,
+) -> Result<SearchIndex, SearchError> {
     let inverted = index::invert(language, docs);
     let metas: Vec<format::DocMeta<'_>> = docs
         .iter()

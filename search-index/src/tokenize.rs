@@ -105,7 +105,16 @@ impl Tokenizer {
     /// Tokenizes `text`, numbering positions from `start`. Returns the next
     /// free position.
     pub fn tokenize_into(&self, text: &str, start: u32, out: &mut Vec<Token>) -> u32 {
-        let normalized: String = text.nfkc().collect();
+        // Most text is already NFKC (always so for ASCII): skip the copy.
+        let owned: String;
+        let normalized: &str = if unicode_normalization::is_nfkc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
+        {
+            text
+        } else {
+            owned = text.nfkc().collect();
+            &owned
+        };
         let mut pos = start;
         let mut word = String::new();
         let mut run: Vec<char> = Vec::new();

@@ -2,29 +2,31 @@
 //! language, with every page of the section in reading order, a cover and a
 //! table of contents — the way study groups print their materials.
 //!
-//! Pages are rendered again with heading ids prefixed by their node
-//! (`n12-要义`), so ids stay unique in the combined document, and with `@/`
-//! links written as placeholders that become in-document anchors when the
-//! target is part of the same print page, or links to the page otherwise.
+//! Each document's Markdown is rendered once, with `@/` links written as
+//! placeholders. On a print page its ids are prefixed by its node (`n12-要义`)
+//! so they stay unique in the combined document, and the placeholders become
+//! in-document anchors when the target is part of the same print page, or
+//! links to the page otherwise.
 
 use std::collections::HashSet;
 
 use serde::Serialize;
 
 use crate::content::Kind;
-use crate::error::Result;
-use crate::markdown::{self, LinkResolver, ResolvedLink};
+use crate::markdown::{LinkResolver, ResolvedLink};
 use crate::site::{NodeId, Site};
 
 const TOKEN: &str = "grassroots-print:";
 
-/// Writes `@/` links as `grassroots-print:NODE#anchor` placeholders.
-struct PrintLinks<'a> {
-    site: &'a Site,
-    lang: usize,
+/// Writes `@/` links as `grassroots-print:KEY#anchor` placeholders. The
+/// Markdown is rendered once; the placeholders become relative hrefs on the
+/// document's own page and in-document anchors on the print pages.
+pub struct LinkPlaceholders<'a> {
+    pub site: &'a Site,
+    pub lang: usize,
 }
 
-impl LinkResolver for PrintLinks<'_> {
+impl LinkResolver for LinkPlaceholders<'_> {
     fn resolve(&self, path: &str, anchor: Option<&str>) -> Option<ResolvedLink> {
         let (node, lang) = self.site.node_for_path(path)?;
         // Links into another language stay links to that language's page.
@@ -83,51 +85,76 @@ pub struct PrintDoc {
     pub translated: bool,
 }
 
-/// Renders the documents of one print page.
-pub fn documents(site: &Site, lang: usize, section: NodeId, root: &str) -> Result<Vec<PrintDoc>> {
+/// Builds the documents of one print page from each member's rendered
+/// Markdown (with link placeholders, see [`LinkPlaceholders`]).
+pub fn documents(
+    site: &Site,
+    lang: usize,
+    section: NodeId,
+    root: &str,
+    html_of: impl Fn(NodeId) -> Option<String>,
+) -> Vec<PrintDoc> {
     let view = &site.views[lang];
     let list = members(site, lang, section);
     let n = site.config.languages.len();
     let included: HashSet<usize> = list.iter().map(|&id| id * n + lang).collect();
     let base_depth = site.ancestors(section).len();
-    let mut docs = Vec::with_capacity(list.len());
-    for id in list {
-        let entry = &view.entries[id];
-        let content = match entry.source.map(|s| &site.sources[s]) {
-            Some(f) => {
-                let prefix = format!("{}-", doc_anchor(id));
-                let rendered = markdown::render(
-                    &f.body,
-                    &markdown::RenderContext {
-                        file: &f.display_path,
-                        body_line: f.body_line,
-                        smart_punctuation: site.config.raw.markdown.smart_punctuation,
-                        links: &PrintLinks { site, lang },
-                        id_prefix: &prefix,
-                    },
-                )?;
-                resolve_placeholders(&rendered.html, site, &included, root)
+    list.into_iter()
+        .map(|id| {
+            let entry = &view.entries[id];
+            let content = html_of(id)
+                .map(|html| {
+                    let prefixed = prefix_ids(&html, &format!("{}-", doc_anchor(id)));
+                    resolve_placeholders(&prefixed, site, |node, target_lang, anchor, out| {
+                        if included.contains(&(node * n + target_lang)) {
+                            out.push('#');
+                            out.push_str(&doc_anchor(node));
+                            if let Some(a) = anchor {
+                                out.push('-');
+                                out.push_str(a);
+                            }
+                        } else {
+                            out.push_str(root);
+                            out.push_str(
+                                &site.link_path(&site.views[target_lang].entries[node].url),
+                            );
+                            if let Some(a) = anchor {
+                                out.push('#');
+                                out.push_str(a);
+                            }
+                        }
+                    })
+                })
+                .unwrap_or_default();
+            let text_lang = entry.source.map_or(lang, |s| site.sources[s].lang);
+            PrintDoc {
+                id: doc_anchor(id),
+                title: entry.title.clone(),
+                depth: site.ancestors(id).len() - base_depth,
+                content,
+                text_lang: site.config.languages[text_lang].html_lang.clone(),
+                translated: entry.translated,
             }
-            None => String::new(),
-        };
-        let text_lang = entry.source.map_or(lang, |s| site.sources[s].lang);
-        docs.push(PrintDoc {
-            id: doc_anchor(id),
-            title: entry.title.clone(),
-            depth: site.ancestors(id).len() - base_depth,
-            content,
-            text_lang: site.config.languages[text_lang].html_lang.clone(),
-            translated: entry.translated,
-        });
-    }
-    Ok(docs)
+        })
+        .collect()
 }
 
-/// Turns placeholders into `#n12-anchor` (target on this print page) or a
-/// relative link to the target page.
-fn resolve_placeholders(html: &str, site: &Site, included: &HashSet<usize>, root: &str) -> String {
+/// Prefixes every id of a rendered document and every same-document link
+/// to one, so several documents can share one HTML page.
+pub fn prefix_ids(html: &str, prefix: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{prefix}"))
+        .replace("href=\"#", &format!("href=\"#{prefix}"))
+}
+
+/// Turns the link placeholders of rendered Markdown into hrefs: `write`
+/// gets the target (node, language, anchor as written) and appends the href.
+pub fn resolve_placeholders(
+    html: &str,
+    site: &Site,
+    mut write: impl FnMut(NodeId, usize, Option<&str>, &mut String),
+) -> String {
     let n = site.config.languages.len();
-    let mut out = String::with_capacity(html.len());
+    let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     while let Some(pos) = rest.find(TOKEN) {
         out.push_str(&rest[..pos]);
@@ -137,24 +164,23 @@ fn resolve_placeholders(html: &str, site: &Site, included: &HashSet<usize>, root
         let tail = &after[digits..];
         let end = tail.find('"').unwrap_or(tail.len());
         let anchor = tail[..end].strip_prefix('#');
-        let (node, lang) = (key / n, key % n);
-        if included.contains(&key) {
-            out.push('#');
-            out.push_str(&doc_anchor(node));
-            if let Some(a) = anchor {
-                out.push('-');
-                out.push_str(a);
-            }
-        } else {
-            out.push_str(root);
-            out.push_str(&site.link_path(&site.views[lang].entries[node].url));
-            if let Some(a) = anchor {
-                out.push('#');
-                out.push_str(a);
-            }
-        }
+        write(key / n, key % n, anchor, &mut out);
         rest = &tail[end..];
     }
     out.push_str(rest);
     out
+}
+
+/// The hrefs of a document at `from` (its own page).
+pub fn resolve_for_page(html: &str, site: &Site, from: &str) -> String {
+    if !html.contains(TOKEN) {
+        return html.to_string();
+    }
+    resolve_placeholders(html, site, |node, lang, anchor, out| {
+        out.push_str(&site.href(from, &site.views[lang].entries[node].url));
+        if let Some(a) = anchor {
+            out.push('#');
+            out.push_str(a);
+        }
+    })
 }
