@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::content::{self, Kind};
 use crate::error::{Error, Result};
 use crate::markdown::{self, LinkResolver, Rendered, ResolvedLink};
-use crate::output::{self, Staging};
+use crate::output::{self, Sink, Staging};
 use crate::render::context::{self, DocumentCtx, LanguageCtx, PageCtx, SiteCtx, Translation};
 use crate::render::{Renderer, i18n::I18n, print};
 use crate::site::{NodeId, ROOT, Site};
@@ -157,6 +157,26 @@ pub fn theme_dir(opts: &BuildOptions, config: &Config) -> Result<ThemeDir> {
 
 /// Runs the whole pipeline and replaces the output folder.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    build_session(opts).map(|(report, _)| report)
+}
+
+/// Everything a full build worked out, kept by the dev server so that an
+/// edit re-renders only what it touches (see `incremental.rs`).
+pub struct Session {
+    pub(crate) opts: BuildOptions,
+    pub(crate) _theme: ThemeDir,
+    pub(crate) i18n: I18n,
+    pub(crate) renderer: Renderer,
+    pub(crate) site: Site,
+    pub(crate) assets: BTreeMap<String, String>,
+    pub(crate) search_entries: Vec<Option<String>>,
+    pub(crate) state: RenderState,
+    /// The output folder the session last wrote.
+    pub(crate) output: PathBuf,
+}
+
+/// As [`build`], keeping what the build worked out for later rebuilds.
+pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
     let started = Instant::now();
     let mut stages = Vec::new();
     let mut warnings = Vec::new();
@@ -225,7 +245,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
 
     // index
     let t = Instant::now();
-    let search_files = build_search(&site, &rendered, &search_entries)?;
+    let search_files = build_search(&site, &rendered.docs, &search_entries, None)?;
     stages.push(("index", t.elapsed()));
 
     // write
@@ -249,21 +269,33 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         .map(|(i, l)| {
             (
                 l.code.clone(),
-                rendered.iter().filter(|r| r.lang == i).count(),
+                rendered.docs.iter().filter(|r| r.lang == i).count(),
             )
         })
         .collect();
     let output = staging.commit()?;
     stages.push(("write", t.elapsed()));
 
-    Ok(BuildReport {
-        output,
+    let report = BuildReport {
+        output: output.clone(),
         documents,
         stages,
         warnings,
         notes,
         total: started.elapsed(),
-    })
+    };
+    let session = Session {
+        opts: opts.clone(),
+        _theme: theme_holder,
+        i18n,
+        renderer,
+        site,
+        assets,
+        search_entries,
+        state: rendered,
+        output,
+    };
+    Ok((report, session))
 }
 
 /// Fingerprints the theme's `assets/`, the code highlighting CSS and the
@@ -365,36 +397,12 @@ fn render_all(
     i18n: &I18n,
     assets: &BTreeMap<String, String>,
     search_entries: &[Option<String>],
-    staging: &Staging,
+    out: &dyn Sink,
     progress: bool,
-) -> Result<Vec<RenderedDoc>> {
+) -> Result<RenderState> {
     let config = &site.config;
     let n_langs = config.languages.len();
-    let languages: Vec<LanguageCtx> = config
-        .languages
-        .iter()
-        .map(|l| LanguageCtx {
-            code: &l.code,
-            html_lang: &l.html_lang,
-            name: &l.name,
-            is_default: l.is_default,
-        })
-        .collect();
-    let build_date = time::OffsetDateTime::now_utc().date().to_string();
-    let site_ctxs: Vec<SiteCtx> = config
-        .languages
-        .iter()
-        .map(|l| SiteCtx {
-            title: &l.title,
-            description: &l.description,
-            base_url: config.base_url.as_deref(),
-            languages: languages.clone(),
-            generator: concat!("grassroots ", env!("CARGO_PKG_VERSION")),
-            build_date: build_date.clone(),
-            offline: config.raw.offline,
-            extra: &config.raw.extra,
-        })
-        .collect();
+    let (languages, site_ctxs) = contexts(site);
 
     // The sidebar is rendered once per language and section, then only
     // personalised per page: rendering it for every page would cost as much
@@ -454,8 +462,14 @@ fn render_all(
                     search_entry: search_entries[lang].as_deref(),
                     printable: &printable,
                 },
-                staging,
-            );
+            )
+            .and_then(|(html, doc)| {
+                out.put(
+                    &format!("{}index.html", site.views[lang].entries[id].url),
+                    html.as_bytes(),
+                )?;
+                Ok(doc)
+            });
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -478,8 +492,21 @@ fn render_all(
         return Err(e.dedup());
     }
     check_anchors(site, &docs)?;
+    let print_jobs: Vec<(usize, NodeId)> = printable
+        .iter()
+        .enumerate()
+        .flat_map(|(l, set)| set.iter().map(move |&s| (l, s)))
+        .collect();
     render_print_pages(
-        site, renderer, i18n, &site_ctxs, &languages, assets, &printable, &docs, staging,
+        site,
+        renderer,
+        i18n,
+        &site_ctxs,
+        &languages,
+        assets,
+        &print_jobs,
+        &docs,
+        out,
     )?;
     for (lang, l) in config.languages.iter().enumerate() {
         render_not_found(
@@ -490,15 +517,59 @@ fn render_all(
             assets,
             search_entries[lang].as_deref(),
             &navs,
-            staging,
+            out,
             lang,
         )?;
         let _ = l;
     }
     if config.raw.default_language_in_subdir {
-        staging.write("index.html", language_picker(site).as_bytes())?;
+        out.put("index.html", language_picker(site).as_bytes())?;
     }
-    Ok(docs)
+    Ok(RenderState {
+        docs,
+        navs,
+        printable,
+    })
+}
+
+/// What rendering leaves for the index, the checks and later rebuilds.
+pub struct RenderState {
+    pub docs: Vec<RenderedDoc>,
+    /// Sidebar HTML per (language, section), with the root marker.
+    pub navs: HashMap<(usize, NodeId), String>,
+    /// Sections with a print page, per language.
+    pub printable: Vec<HashSet<NodeId>>,
+}
+
+/// The per-language `lang` and `site` template contexts.
+pub(crate) fn contexts(site: &Site) -> (Vec<LanguageCtx<'_>>, Vec<SiteCtx<'_>>) {
+    let config = &site.config;
+    let languages: Vec<LanguageCtx> = config
+        .languages
+        .iter()
+        .map(|l| LanguageCtx {
+            code: &l.code,
+            html_lang: &l.html_lang,
+            name: &l.name,
+            is_default: l.is_default,
+        })
+        .collect();
+    let build_date = time::OffsetDateTime::now_utc().date().to_string();
+    let site_ctxs = config
+        .languages
+        .iter()
+        .map(|l| SiteCtx {
+            title: &l.title,
+            description: &l.description,
+            base_url: config.base_url.as_deref(),
+            languages: languages.clone(),
+            generator: concat!("grassroots ", env!("CARGO_PKG_VERSION")),
+            build_date: build_date.clone(),
+            offline: config.raw.offline,
+            extra: &config.raw.extra,
+        })
+        .collect();
+    (languages, site_ctxs)
 }
 
 fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {
@@ -516,25 +587,24 @@ fn progress_bar(enabled: bool, len: usize) -> Option<indicatif::ProgressBar> {
     })
 }
 
-struct DocInputs<'a> {
-    lang: usize,
-    id: NodeId,
-    site_ctx: &'a SiteCtx<'a>,
-    lang_ctx: &'a LanguageCtx<'a>,
-    assets: &'a BTreeMap<String, String>,
-    navs: &'a HashMap<(usize, NodeId), String>,
-    search_entry: Option<&'a str>,
+pub(crate) struct DocInputs<'a> {
+    pub lang: usize,
+    pub id: NodeId,
+    pub site_ctx: &'a SiteCtx<'a>,
+    pub lang_ctx: &'a LanguageCtx<'a>,
+    pub assets: &'a BTreeMap<String, String>,
+    pub navs: &'a HashMap<(usize, NodeId), String>,
+    pub search_entry: Option<&'a str>,
     /// Sections with a print page, per language.
-    printable: &'a [HashSet<NodeId>],
+    pub printable: &'a [HashSet<NodeId>],
 }
 
-fn render_document(
+pub(crate) fn render_document(
     site: &Site,
     renderer: &Renderer,
     i18n: &I18n,
     inputs: &DocInputs,
-    staging: &Staging,
-) -> Result<RenderedDoc> {
+) -> Result<(String, RenderedDoc)> {
     let DocInputs { lang, id, .. } = *inputs;
     let config = &site.config;
     let view = &site.views[lang];
@@ -671,12 +741,14 @@ fn render_document(
             Some(f) => e.while_rendering(&f.display_path),
             None => e,
         })?;
-    staging.write(&format!("{}index.html", url), html.as_bytes())?;
-    Ok(RenderedDoc {
-        lang,
-        node: id,
-        markdown: rendered,
-    })
+    Ok((
+        html,
+        RenderedDoc {
+            lang,
+            node: id,
+            markdown: rendered,
+        },
+    ))
 }
 
 /// Every `@/page.md#anchor` must name an id that exists on the target.
@@ -743,7 +815,7 @@ fn render_not_found(
     assets: &BTreeMap<String, String>,
     search_entry: Option<&str>,
     navs: &HashMap<(usize, NodeId), String>,
-    staging: &Staging,
+    out: &dyn Sink,
     lang: usize,
 ) -> Result<()> {
     // A host serves 404.html at whatever URL was missed, so relative links
@@ -791,7 +863,7 @@ fn render_not_found(
         ),
     );
     let html = renderer.render(lang, "404.html", &ctx)?;
-    staging.write(&format!("{prefix}404.html"), html.as_bytes())
+    out.put(&format!("{prefix}404.html"), html.as_bytes())
 }
 
 /// The tiny page at `/` when every language has its own prefix: links to
@@ -851,7 +923,7 @@ fn indexed(site: &Site, lang: usize, id: NodeId) -> bool {
 /// so the name is a hash of everything the index is made from (the indexed
 /// sources and their URLs, and the search code) rather than of its bytes:
 /// equal inputs give an equal index, so caches still never mix two builds.
-fn search_entry_name(site: &Site, lang: usize) -> Option<String> {
+pub(crate) fn search_entry_name(site: &Site, lang: usize) -> Option<String> {
     if !search_enabled(site, lang) {
         return None;
     }
@@ -885,7 +957,7 @@ fn search_entry_name(site: &Site, lang: usize) -> Option<String> {
 }
 
 /// "search/zh/": the folder of a language's index, from the root.
-fn search_dir(site: &Site, lang: usize) -> String {
+pub(crate) fn search_dir(site: &Site, lang: usize) -> String {
     format!(
         "search/{}/",
         site.config.languages[lang].code.to_ascii_lowercase()
@@ -896,13 +968,15 @@ fn search_dir(site: &Site, lang: usize) -> String {
 /// A file to write: path from the root, bytes.
 type OutFile = (String, Vec<u8>);
 
-fn build_search(
+pub(crate) fn build_search(
     site: &Site,
     docs: &[RenderedDoc],
     entries: &[Option<String>],
+    only_lang: Option<usize>,
 ) -> Result<Vec<OutFile>> {
     let per_lang: Vec<Result<Vec<OutFile>>> = (0..site.config.languages.len())
         .into_par_iter()
+        .filter(|lang| only_lang.is_none_or(|l| l == *lang))
         .map(|lang| {
             let Some(entry_path) = &entries[lang] else {
                 return Ok(Vec::new());
@@ -957,7 +1031,7 @@ fn print_url(section_url: &str) -> String {
 /// The section whose print page a document's print link opens: the
 /// document itself if it is a printable section, else the nearest printable
 /// section above it.
-fn print_section(
+pub(crate) fn print_section(
     site: &Site,
     printable: &[HashSet<NodeId>],
     lang: usize,
@@ -1002,26 +1076,21 @@ fn check_print_urls(site: &Site, printable: &[HashSet<NodeId>]) -> Result<()> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn render_print_pages(
+pub(crate) fn render_print_pages(
     site: &Site,
     renderer: &Renderer,
     i18n: &I18n,
     site_ctxs: &[SiteCtx],
     languages: &[LanguageCtx],
     assets: &BTreeMap<String, String>,
-    printable: &[HashSet<NodeId>],
+    jobs: &[(usize, NodeId)],
     rendered: &[RenderedDoc],
-    staging: &Staging,
+    out: &dyn Sink,
 ) -> Result<()> {
     let html_of: HashMap<(usize, NodeId), &str> = rendered
         .iter()
         .filter(|d| !d.markdown.html.is_empty())
         .map(|d| ((d.lang, d.node), d.markdown.html.as_str()))
-        .collect();
-    let jobs: Vec<(usize, NodeId)> = printable
-        .iter()
-        .enumerate()
-        .flat_map(|(l, set)| set.iter().map(move |&s| (l, s)))
         .collect();
     let build_date = time::OffsetDateTime::now_utc().date();
     jobs.par_iter()
@@ -1051,7 +1120,7 @@ fn render_print_pages(
             ctx.insert("date_iso", &build_date.to_string());
             ctx.insert("docs", &docs);
             let html = renderer.render(lang, "print.html", &ctx)?;
-            staging.write(&format!("{url}index.html"), html.as_bytes())
+            out.put(&format!("{url}index.html"), html.as_bytes())
         })
         .collect::<Vec<Result<()>>>()
         .into_iter()

@@ -115,7 +115,7 @@ pub fn load(
     }
 }
 
-fn load_file(
+pub(crate) fn load_file(
     content_dir: &Path,
     path: &Path,
     config: &Config,

@@ -16,6 +16,36 @@ pub mod sitemap;
 /// Marks an output folder as ours, so a later build may replace it.
 pub const MARKER: &str = ".grassroots-output";
 
+/// Where rendered files go: a staging folder (full builds) or an existing
+/// output folder updated in place (the dev server's incremental rebuilds).
+pub trait Sink: Sync {
+    /// Writes `bytes` to `rel` (a path with `/` separators) below the folder.
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+}
+
+impl Sink for Staging {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.write(rel, bytes)
+    }
+}
+
+/// Updates files of a finished output folder. Each file is written beside
+/// its target and renamed over it, so a reader never sees half a file.
+pub struct InPlace {
+    pub root: PathBuf,
+}
+
+impl Sink for InPlace {
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let target = self.root.join(rel);
+        let mut tmp = target.clone().into_os_string();
+        tmp.push(format!(".grassroots-{}.tmp", std::process::id()));
+        let tmp = PathBuf::from(tmp);
+        write_file(&tmp, bytes)?;
+        fs::rename(&tmp, &target).map_err(|e| Error::io(&target, "replace the file", e))
+    }
+}
+
 pub struct Staging {
     /// Where the finished site goes.
     output: PathBuf,

@@ -301,6 +301,15 @@ fn rebuild_loop(
         let names: Vec<String> = changed.iter().map(|p| watcher.display(p)).collect();
         report(&outcome, &names, quiet, false);
         state.publish(&outcome);
+        // The browser reloads first; the search index catches up after.
+        match rebuilder.refresh_search() {
+            Some(Ok(took)) => log(
+                quiet,
+                &format!("search index updated in {} ms", took.as_millis()),
+            ),
+            Some(Err(e)) => log(quiet, &format!("warning: search index not updated: {e}")),
+            None => {}
+        }
         for problem in watcher.update(rebuilder.options()) {
             log(quiet, &format!("warning: {problem}"));
         }

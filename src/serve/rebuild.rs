@@ -14,8 +14,9 @@ use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, BuildReport, build};
+use crate::build::{BuildOptions, BuildReport, Session, build_session};
 use crate::error::{Error, Result};
+use crate::incremental::Edit;
 
 /// How many finished builds stay on disk: the current one and the one
 /// before it, which requests that started before the switch may still read.
@@ -27,6 +28,10 @@ pub struct Rebuilder {
     next: u64,
     /// Finished builds, oldest first; the last is the one being served.
     kept: VecDeque<PathBuf>,
+    /// What the last full build worked out, for incremental rebuilds.
+    session: Option<Session>,
+    /// Languages whose search index an edit left stale.
+    stale_search: Vec<usize>,
 }
 
 /// A successful build.
@@ -56,6 +61,8 @@ impl Rebuilder {
             dir,
             next: 1,
             kept: VecDeque::new(),
+            session: None,
+            stale_search: Vec::new(),
         })
     }
 
@@ -67,6 +74,12 @@ impl Rebuilder {
     /// build (empty for the first build).
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Outcome {
         let started = Instant::now();
+        if let Some(result) = self.try_incremental(changed) {
+            return Outcome {
+                result,
+                took: started.elapsed(),
+            };
+        }
         let result = self.full_build().map(|(root, report)| {
             let css_only = match self.kept.back() {
                 Some(previous) if !changed.is_empty() && changed.iter().all(|p| is_css(p)) => {
@@ -92,13 +105,61 @@ impl Rebuilder {
         }
     }
 
+    /// A body-only edit re-renders just the documents it touches, in the
+    /// folder being served; `None` when the change needs a full build.
+    fn try_incremental(&mut self, changed: &[PathBuf]) -> Option<Result<Built>> {
+        let session = self.session.as_mut()?;
+        let root = self.kept.back()?.clone();
+        let started = Instant::now();
+        match session.apply_edit(changed) {
+            Ok(Edit::NeedsFullBuild) => None,
+            Ok(Edit::Applied {
+                documents,
+                stale_search,
+            }) => {
+                self.stale_search.extend(stale_search);
+                let report = BuildReport {
+                    output: root.clone(),
+                    documents: vec![("re-rendered".into(), documents)],
+                    stages: vec![("render", started.elapsed())],
+                    warnings: Vec::new(),
+                    notes: Vec::new(),
+                    total: started.elapsed(),
+                };
+                Some(Ok(Built {
+                    root,
+                    css_only: false,
+                    report,
+                }))
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// Brings search indexes up to date after incremental edits; run after
+    /// the browser was told to reload, which never waits for the index.
+    pub fn refresh_search(&mut self) -> Option<Result<Duration>> {
+        if self.stale_search.is_empty() {
+            return None;
+        }
+        let started = Instant::now();
+        let mut langs = std::mem::take(&mut self.stale_search);
+        langs.sort();
+        langs.dedup();
+        let session = self.session.as_mut()?;
+        Some(session.refresh_search(&langs).map(|()| started.elapsed()))
+    }
+
     fn full_build(&mut self) -> Result<(PathBuf, BuildReport)> {
         let output = self.dir.path().join(format!("build-{}", self.next));
         self.next += 1;
         let mut opts = self.opts.clone();
         opts.output_dir = Some(output.clone());
         opts.progress = false;
-        let report = build(&opts)?;
+        // A failed build keeps the previous session: it still describes the served folder.
+        let (report, session) = build_session(&opts)?;
+        self.session = Some(session);
+        self.stale_search.clear();
         let root = output
             .canonicalize()
             .map_err(|e| Error::io(&output, "find the built site", e))?;

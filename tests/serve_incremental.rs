@@ -1,0 +1,186 @@
+//! The dev server's rebuilds, edit after edit, must leave exactly what a
+//! fresh `grassroots build` of the same files writes. Body edits take the
+//! incremental path; everything else rebuilds whole.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+use grassroots::serve::rebuild::Rebuilder;
+
+fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(root).unwrap().display().to_string(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Rebuilds after `changed`, brings search up to date, and compares the
+/// served folder with a fresh build. Returns whether it was incremental.
+fn rebuild_and_compare(f: &Fixture, rebuilder: &mut Rebuilder, changed: &[PathBuf]) -> bool {
+    let outcome = rebuilder.rebuild(changed);
+    let built = outcome.result.unwrap_or_else(|e| panic!("{e}"));
+    if let Some(r) = rebuilder.refresh_search() {
+        r.unwrap();
+    }
+    let incremental = built
+        .report
+        .documents
+        .iter()
+        .any(|(l, _)| l == "re-rendered");
+    let fresh = tempfile::tempdir().unwrap();
+    let mut opts = f.options();
+    opts.output_dir = Some(fresh.path().join("out"));
+    grassroots::build(&opts).unwrap();
+    let (served, expected) = (files(&built.root), files(&fresh.path().join("out")));
+    let served_names: Vec<_> = served.keys().collect();
+    let expected_names: Vec<_> = expected.keys().collect();
+    assert_eq!(served_names, expected_names, "same files after {changed:?}");
+    for (name, bytes) in &expected {
+        assert!(
+            served[name] == *bytes,
+            "{name} differs from a fresh build after {changed:?}"
+        );
+    }
+    incremental
+}
+
+fn edit(f: &Fixture, rel: &str, from: &str, to: &str) -> PathBuf {
+    let path = f.path().join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} lacks {from:?}");
+    fs::write(&path, text.replace(from, to)).unwrap();
+    path
+}
+
+#[test]
+fn edit_sequences_end_where_a_fresh_build_would() {
+    let f = Fixture::copy("nested");
+    let mut rebuilder = Rebuilder::new(f.options()).unwrap();
+    rebuilder.rebuild(&[]).result.unwrap();
+
+    // A body edit: incremental, search included.
+    let one = edit(
+        &f,
+        "content/part-a/one.md",
+        "“脚力”化为“能力”。",
+        "“脚力”化为“能力”，调查研究。",
+    );
+    assert!(
+        rebuild_and_compare(&f, &mut rebuilder, std::slice::from_ref(&one)),
+        "body edits are incremental"
+    );
+
+    // An editor's atomic save: write a temporary file, rename it over the page.
+    let intro = f.path().join("content/intro.md");
+    let tmp = f.path().join("content/.intro.md.swp");
+    fs::write(
+        &tmp,
+        fs::read_to_string(&intro)
+            .unwrap()
+            .replace("学习的意义。", "学习的意义在于实践。"),
+    )
+    .unwrap();
+    fs::rename(&tmp, &intro).unwrap();
+    assert!(rebuild_and_compare(&f, &mut rebuilder, std::slice::from_ref(&intro)));
+
+    // Rapid successive saves, gathered into one rebuild; a new heading changes ids and the TOC.
+    edit(&f, "content/part-a/one.en.md", "Deeper.", "Deeper still.");
+    edit(
+        &f,
+        "content/part-a/one.en.md",
+        "Deeper still.",
+        "Deeper still.\n\n## A new heading\n\nMore.",
+    );
+    let one_en = f.path().join("content/part-a/one.en.md");
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[one_en.clone(), one_en.clone()]
+    ));
+
+    // A broken link is an error; the served site stays as it was; the fix applies.
+    let before = files(rebuilder.rebuild(&[]).result.unwrap().root.as_path());
+    edit(
+        &f,
+        "content/intro.md",
+        "学习的意义在于实践。",
+        "学习的意义在于实践。[坏](@/nope.md)",
+    );
+    let err = rebuilder
+        .rebuild(std::slice::from_ref(&intro))
+        .result
+        .err()
+        .expect("a broken link fails");
+    assert!(err.to_string().contains("content/intro.md"), "{err}");
+    edit(&f, "content/intro.md", "[坏](@/nope.md)", "");
+    assert!(rebuild_and_compare(&f, &mut rebuilder, std::slice::from_ref(&intro)));
+    assert_ne!(before.len(), 0);
+
+    // A heading renamed that another page links to by anchor: an error, then fixed.
+    edit(&f, "content/part-a/one.md", "## 要义", "## 要点");
+    let err = rebuilder
+        .rebuild(std::slice::from_ref(&one))
+        .result
+        .err()
+        .expect("intro links to #要义");
+    assert!(
+        err.to_string().contains("content/intro.md") && err.to_string().contains("要义"),
+        "{err}"
+    );
+    edit(&f, "content/part-a/one.md", "## 要点", "## 要义");
+    assert!(rebuild_and_compare(&f, &mut rebuilder, std::slice::from_ref(&one)));
+
+    // A title change shows in navigation everywhere: a full build.
+    edit(
+        &f,
+        "content/part-a/two.md",
+        "title = \"第二篇\"",
+        "title = \"第二篇（修订）\"",
+    );
+    assert!(!rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[f.path().join("content/part-a/two.md")]
+    ));
+
+    // Create, rename, delete: full builds.
+    f.write(
+        "content/part-a/three.md",
+        "+++\ntitle = \"第三篇\"\nweight = 3\n+++\n\n新的一篇。\n",
+    );
+    let three = f.path().join("content/part-a/three.md");
+    assert!(!rebuild_and_compare(&f, &mut rebuilder, std::slice::from_ref(&three)));
+    let renamed = f.path().join("content/part-a/third.md");
+    fs::rename(&three, &renamed).unwrap();
+    assert!(!rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[three.clone(), renamed.clone()]
+    ));
+    fs::remove_file(&renamed).unwrap();
+    assert!(!rebuild_and_compare(&f, &mut rebuilder, &[renamed]));
+
+    // And body edits are incremental again afterwards.
+    edit(
+        &f,
+        "content/part-b/dated.md",
+        "YAML 头信息。",
+        "YAML 头信息，已更新。",
+    );
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[f.path().join("content/part-b/dated.md")]
+    ));
+}
