@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test of the project: Rust unit and whole-build tests, then the
-# search client's Node tests against a real built index. Installs the npm
-# packages from the lockfile when they are missing.
+# Runs every test of the project:
+#   1. Rust unit tests and whole-build tests (fixture sites, the portal, the
+#      dev server over real sockets, the search index through its Node CLI);
+#   2. the search client's Node tests (Rust and JS tokenizers agree, format);
+#   3. the browser end-to-end suite in headless Chromium (tests/e2e/run.sh
+#      installs Chromium and the npm packages it needs when they are missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo test --workspace --locked
-
-if [ -d search-index/client/test ]; then
-  node --test search-index/client/test/
-fi
+node --test search-index/client/test/
+bash tests/e2e/run.sh
