@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Issue 3's benchmark: grassroots search vs Pagefind on the Rust book (zh + en).
+#   bash bench/search.sh
+# Prints a Markdown report and writes it to bench/results/search.md.
+# Environment: GRASSROOTS=/path/to/binary skips `cargo build --release`;
+# RUNS=3 sets the number of timed builds / Pagefind runs (median reported);
+# KEEP=1 keeps the temp dir (its path is printed).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+CORPUS=${CORPUS:-/work/shared/corpus/trpl}
+QUERIES=${QUERIES:-$CORPUS/practice-queries.tsv}
+RUNS=${RUNS:-3}
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+[ -d "$CORPUS/zh" ] && [ -d "$CORPUS/en" ] || die "corpus not found: $CORPUS/{zh,en}"
+[ -f "$QUERIES" ] || die "query set not found: $QUERIES"
+
+need_cmd python3 python3
+need_cmd git
+npm_deps
+if [ ! -x "$CHROMIUM" ]; then apt_install chromium; fi
+[ -x "$CHROMIUM" ] || die "no Chromium at $CHROMIUM (set CHROMIUM=...)"
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-search.XXXXXX")
+HTTP_PID=""
+cleanup() {
+  if [ -n "$HTTP_PID" ]; then kill "$HTTP_PID" 2>/dev/null || true; wait "$HTTP_PID" 2>/dev/null || true; fi
+  if [ "${KEEP:-0}" = 1 ]; then say "bench: kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+grassroots_binary "$TMP/grassroots"
+revision=$(repo_revision)  # of the tree the binary was built from
+GR="$TMP/grassroots"
+SITE="$TMP/site"
+PUBLIC="$SITE/public"
+
+# 1. The corpus as a grassroots site.
+python3 "$BENCH_DIR/lib/trpl_to_site.py" "$CORPUS" "$SITE"
+
+# 2. Build it RUNS times (from $TMP, so the theme built into the binary is used).
+build_ms=() index_ms=() summary=""
+for i in $(seq "$RUNS"); do
+  t0=$(now_ms)
+  if ! (cd "$TMP" && "$GR" build "$SITE" 2>"$TMP/build.err" >/dev/null); then
+    cat "$TMP/build.err" >&2
+    die "grassroots build of the Rust book failed (message above)"
+  fi
+  build_ms+=($(( $(now_ms) - t0 )))
+  summary=$(grep -E '^built ' "$TMP/build.err" | tail -1)
+  # "index 980 ms" or "index 1.76 s"
+  idx=$(sed -nE 's/.*index ([0-9.]+) (ms|s)\b.*/\1 \2/p' <<<"$summary")
+  [ -n "$idx" ] || die "no 'index N ms' in the build summary: $summary"
+  index_ms+=($(awk '{print ($2=="s") ? $1*1000 : $1}' <<<"$idx"))
+  say "bench: grassroots build $i/$RUNS: ${build_ms[-1]} ms ($summary)"
+done
+[ -d "$PUBLIC/search" ] || die "the build wrote no search index ($PUBLIC/search)"
+client_js=$(ls "$PUBLIC"/assets/search.*.js 2>/dev/null | head -1)
+[ -n "$client_js" ] || die "no search client script ($PUBLIC/assets/search.*.js)"
+
+# 3. grassroots search: the node CLI, one cold process per query. The CLI is run
+# next to the client script this build shipped (assets/search.*.js), so the
+# index and the client always match, whatever state search-index/client is in.
+mkdir "$TMP/cli"
+cp "$REPO_DIR/search-index/client/cli.mjs" "$TMP/cli/cli.mjs"
+cp "$client_js" "$TMP/cli/search.js"
+say "bench: grassroots queries ..."
+node "$BENCH_DIR/lib/eval_grassroots.mjs" "$TMP/cli/cli.mjs" "$PUBLIC" "$QUERIES" "$TMP/grassroots.json"
+
+# 4. Pagefind on the same pages: the home page and the chapters of both
+# languages (not the print pages or 404s, which grassroots does not index
+# either), content = <main> (the sidebar and header are outside it).
+PF_SUB=pagefind-index
+PF_GLOB='{index.html,en/index.html,**/{ch,appendix}*/index.html,**/{foreword,title-page}/index.html}'
+PAGEFIND="$BENCH_DIR/node_modules/.bin/pagefind"
+pf_ms=()
+for i in $(seq "$RUNS"); do
+  rm -rf "${PUBLIC:?}/$PF_SUB"
+  t0=$(now_ms)
+  "$PAGEFIND" --site "$PUBLIC" --output-subdir "$PF_SUB" --root-selector main --glob "$PF_GLOB" >"$TMP/pagefind.log" 2>&1 ||
+    { cat "$TMP/pagefind.log" >&2; die "pagefind failed (log above)"; }
+  pf_ms+=($(( $(now_ms) - t0 )))
+  say "bench: pagefind run $i/$RUNS: ${pf_ms[-1]} ms"
+done
+pf_version=$(sed -nE 's/.*Running Pagefind (v[0-9.]+ \([A-Za-z]+\)).*/\1/p' "$TMP/pagefind.log" | head -1)
+pf_pages=$(sed -nE 's/.*Indexed ([0-9]+) pages.*/\1/p' "$TMP/pagefind.log" | head -1)
+pf_langs=$(sed -nE 's/.*Discovered [0-9]+ languages?: (.*)/\1/p' "$TMP/pagefind.log" | head -1)
+
+# 5. Pagefind queries in headless Chromium, served by python3 -m http.server.
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$PUBLIC" >"$TMP/http.log" 2>&1 &
+HTTP_PID=$!
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+say "bench: Pagefind queries in Chromium ..."
+CHROMIUM="$CHROMIUM" node "$BENCH_DIR/lib/eval_pagefind.mjs" "http://127.0.0.1:$PORT" "$PUBLIC" "$PF_SUB" "$QUERIES" "$TMP/pagefind.json"
+kill "$HTTP_PID" 2>/dev/null || true; wait "$HTTP_PID" 2>/dev/null || true; HTTP_PID=""
+
+# 6. Sizes and the report.
+pf_ui_bytes=$(find "$PUBLIC/$PF_SUB" -maxdepth 1 -type f \( -name '*ui*' -o -name 'pagefind-highlight.js' \) -printf '%s\n' | awk '{s+=$1} END {print s+0}')
+pf_ui_files=$(find "$PUBLIC/$PF_SUB" -maxdepth 1 -type f \( -name '*ui*' -o -name 'pagefind-highlight.js' \) | wc -l | tr -d ' ')
+mkdir -p "$BENCH_DIR/results"
+cat >"$TMP/meta.json" <<EOF
+{
+  "date": "$(date -u +%Y-%m-%dT%H:%MZ)",
+  "revision": "$revision",
+  "cpus": $(nproc),
+  "node": "$(node --version)",
+  "chromium": "$("$CHROMIUM" --version 2>/dev/null | head -1 | sed 's/"//g')",
+  "pagefind": "${pf_version:-?}",
+  "pagefind_pages": "${pf_pages:-?}",
+  "pagefind_langs": "${pf_langs:-?}",
+  "runs": $RUNS,
+  "load": "$load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end",
+  "summary": "$(sed 's/"/\\"/g' <<<"$summary")",
+  "build_ms": [$(IFS=,; echo "${build_ms[*]}")],
+  "index_ms": [$(IFS=,; echo "${index_ms[*]}")],
+  "pagefind_ms": [$(IFS=,; echo "${pf_ms[*]}")],
+  "gr_index_bytes": $(tree_bytes "$PUBLIC/search"),
+  "gr_index_files": $(tree_files "$PUBLIC/search"),
+  "gr_client_name": "assets/$(basename "$client_js")",
+  "gr_client_bytes": $(stat -c %s "$client_js"),
+  "pf_bytes": $(tree_bytes "$PUBLIC/$PF_SUB"),
+  "pf_files": $(tree_files "$PUBLIC/$PF_SUB"),
+  "pf_ui_bytes": $pf_ui_bytes,
+  "pf_ui_files": $pf_ui_files,
+  "queries": "$QUERIES"
+}
+EOF
+node "$BENCH_DIR/lib/report_search.mjs" "$TMP/meta.json" "$TMP/grassroots.json" "$TMP/pagefind.json" >"$BENCH_DIR/results/search.md"
+cat "$BENCH_DIR/results/search.md"
+say "bench: wrote $BENCH_DIR/results/search.md"
