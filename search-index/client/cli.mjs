@@ -4,7 +4,11 @@
 // Prints one JSON object:
 //   {"results": [{"url", "title", "excerpt", "section"}...], "bytes": N, "files": [...]}
 // best result first. "bytes"/"files" count the index files read (entry,
-// shards, result data), paths relative to PUBLIC_DIR. On a damaged index it
+// shards, result data), paths relative to PUBLIC_DIR, for all the results
+// printed. "bytes_first_screen" counts what the search box reads before it
+// shows its first screen (the top FIRST_SCREEN results, with excerpts; it
+// loads the rest on demand): the entry, the shards and the result data of
+// those results only. Neither includes search.js itself. On a damaged index it
 // prints the same object with "error" and exits with status 1.
 import { createRequire } from "node:module";
 import { readFileSync, readdirSync, statSync } from "node:fs";
@@ -14,6 +18,8 @@ import { fileURLToPath } from "node:url";
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const GS = require(join(here, "search.js"));
+/** Results the search box (ui.js) shows before "more results". */
+export const FIRST_SCREEN = 5;
 
 export function openSite(publicDir, lang) {
   const dir = join(publicDir, "search", lang);
@@ -55,9 +61,16 @@ async function main(argv) {
   try {
     const site = openSite(publicDir, lang);
     stats = site.stats;
-    const results = await site.index.results(query, { limit, offline: argv.includes("--offline") });
+    const offline = argv.includes("--offline");
+    // As the search box does: the first screen (FIRST_SCREEN results with
+    // their result data) first, then the rest of the list.
+    await site.index.results(query, { limit: Math.min(limit, FIRST_SCREEN), offline });
+    const firstScreen = stats.bytes;
+    const results = await site.index.results(query, { limit, offline });
     const out = results.map((r) => ({ url: r.url, title: r.title, excerpt: r.excerpt, section: r.section }));
-    process.stdout.write(JSON.stringify({ results: out, bytes: stats.bytes, files: stats.files }) + "\n");
+    process.stdout.write(
+      JSON.stringify({ results: out, bytes: stats.bytes, files: stats.files, bytes_first_screen: firstScreen }) + "\n",
+    );
   } catch (e) {
     process.stdout.write(JSON.stringify({ results: [], bytes: stats.bytes, files: stats.files, error: String(e.message || e) }) + "\n");
     process.exitCode = 1;

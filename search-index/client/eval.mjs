@@ -18,19 +18,22 @@ for (const [lang, query, expected] of rows) {
   const out = JSON.parse(execFileSync("node", [join(here, "cli.mjs"), publicDir, lang, query], { encoding: "utf8" }));
   const want = expected.replace(/\.md$/, "");
   const rank = out.results.findIndex((r) => r.url.split(/[/#]/)[0] === want) + 1;
-  const s = (stats[lang] ??= { n: 0, hit1: 0, hit10: 0, rr: 0, bytes: 0, maxBytes: 0 });
+  const s = (stats[lang] ??= { n: 0, hit1: 0, hit10: 0, rr: 0, bytes: 0, maxBytes: 0, first: 0, maxFirst: 0 });
   s.n++;
   if (rank === 1) s.hit1++;
   if (rank >= 1 && rank <= 10) s.hit10++;
   if (rank) s.rr += 1 / rank;
   s.bytes += out.bytes;
   s.maxBytes = Math.max(s.maxBytes, out.bytes);
+  s.first += out.bytes_first_screen;
+  s.maxFirst = Math.max(s.maxFirst, out.bytes_first_screen);
   if (verbose || rank !== 1)
     console.log(`${lang}\t${query}\trank ${rank || "-"}\t${out.bytes} B\t${out.results.slice(0, 3).map((r) => r.url).join("  ")}`);
 }
 for (const [lang, s] of Object.entries(stats)) {
   console.log(
     `${lang}: n=${s.n} hit@1=${(s.hit1 / s.n).toFixed(3)} hit@10=${(s.hit10 / s.n).toFixed(3)} MRR=${(s.rr / s.n).toFixed(3)} ` +
-      `mean bytes=${Math.round(s.bytes / s.n)} max bytes=${s.maxBytes}`,
+      `mean bytes=${Math.round(s.bytes / s.n)} max bytes=${s.maxBytes} ` +
+      `first screen mean=${Math.round(s.first / s.n)} max=${s.maxFirst} (index files only, without search.js)`,
   );
 }

@@ -257,7 +257,7 @@
   function decodeShard(name, payload) { return decodeShardBytes(name, bytesOf(name, payload)); }
 
   function decodeShardBytes(name, bytes) {
-    if (bytes.length < 7 || bytes[0] !== 71 || bytes[1] !== 83 || bytes[2] !== 49) throw SearchDataError("search file " + name + " is not a shard of this version");
+    if (bytes.length < 7 || bytes[0] !== 71 || bytes[1] !== 83 || bytes[2] !== 50) throw SearchDataError("search file " + name + " is not a shard of this version");
     var sum = (bytes[3] | bytes[4] << 8 | bytes[5] << 16 | bytes[6] << 24) >>> 0;
     if (fnv32(bytes, 7) !== sum) throw SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site");
     try {
@@ -286,28 +286,36 @@
     }
   }
 
-  /** [{doc, impact, blocks: [[block, [positions]]]}] */
+  /** [{doc, impact, blocks: [[block, [positions]]]}] (block lists as
+   * written by index.rs encode_blocks). */
   function postings(entry) {
     if (entry.list) return entry.list;
-    var r = new Reader(entry.bytes, entry.at, entry.end), df = r.varint(), out = [], doc = 0;
+    var r = new Reader(entry.bytes, entry.at, entry.end), df = r.varint(), out = new Array(df), doc = 0;
     for (var i = 0; i < df; i++) {
       doc = i === 0 ? r.varint() : doc + r.varint();
-      var impact = r.byte(), nb = r.varint(), blocks = [], block = 0;
-      for (var j = 0; j < nb; j++) {
-        var v = r.varint();
-        block = j === 0 ? Math.floor(v / 2) : block + Math.floor(v / 2);
-        var pos = [];
-        if (v & 1) {
-          var np = r.varint(), p = 0;
-          for (var k = 0; k < np; k++) { p = k === 0 ? r.varint() : p + r.varint(); pos.push(p); }
+      var impact = r.byte(), x = r.varint(), blocks;
+      if (x % 2 === 0) blocks = [[x / 2, EMPTY]];
+      else {
+        var nb = (x - 1) / 2, block = 0;
+        blocks = new Array(nb);
+        for (var j = 0; j < nb; j++) {
+          var v = r.varint();
+          block = j === 0 ? Math.floor(v / 2) : block + Math.floor(v / 2);
+          var pos = EMPTY;
+          if (v & 1) {
+            var np = r.varint(), p = 0;
+            pos = new Array(np);
+            for (var k = 0; k < np; k++) { p = k === 0 ? r.varint() : p + r.varint(); pos[k] = p; }
+          }
+          blocks[j] = [block, pos];
         }
-        blocks.push([block, pos]);
       }
-      out.push({ doc: doc, impact: impact, blocks: blocks });
+      out[i] = { doc: doc, impact: impact, blocks: blocks };
     }
     entry.list = out;
     return out;
   }
+  var EMPTY = Object.freeze([]);
 
   // -------------------------------------------------------------- loading
   var registry = new Map(), waiting = new Map();
@@ -365,7 +373,7 @@
     var self = this;
     if (!self.entryPromise) {
       self.entryPromise = self.file(self.entryName).then(function (e) {
-        if (!e || e.v !== 2 || !Array.isArray(e.shards) || !Array.isArray(e.res)) throw SearchDataError("search entry " + self.entryName + " is not of a supported version");
+        if (!e || e.v !== 3 || !Array.isArray(e.shards) || !Array.isArray(e.res)) throw SearchDataError("search entry " + self.entryName + " is not of a supported version");
         self.entry = e;
         return e;
       });
@@ -473,10 +481,20 @@
       });
       var idx = Array.from(need);
       return Promise.all(idx.map(function (i) { return self.shard(i); })).then(function (shards) {
-        return self.rank(entry, toks, shards, limit);
+        // Ranked hits of the last few queries are kept: "more", and the
+        // rest of the list after the first screen, re-rank nothing.
+        var cache = self.hitCache || (self.hitCache = new Map()), hit = cache.get(query);
+        if (hit && (hit.length >= limit || hit.all)) return hit.slice(0, limit);
+        var keep = Math.max(limit, HITS_KEPT), ranked = self.rank(entry, toks, shards, keep);
+        ranked.all = ranked.length < keep;
+        cache.delete(query);
+        cache.set(query, ranked);
+        if (cache.size > 16) cache.delete(cache.keys().next().value);
+        return ranked.slice(0, limit);
       });
     });
   };
+  var HITS_KEPT = 50;
 
   function lookup(shards, term) {
     for (var i = 0; i < shards.length; i++) { var e = shards[i].dict.get(term); if (e) return e; }
@@ -519,29 +537,42 @@
   var W = { title: 1.5, titleAll: 2.0, heading: 1.0, headingAll: 1.5, block: 0.6 };
 
   Index.prototype.rank = function (entry, toks, shards, limit) {
-    var n = entry.docs, k1 = entry.k1, span = entry.span;
-    var docs = new Map(); // doc → {s: [per token score], b: Map(block → [per token positions or true])}
-    var tokIdf = [];
-    toks.forEach(function (tok, ti) {
-      var cands = candidates(shards, tok), best = 0;
-      cands.forEach(function (c) {
-        var list = postings(c.entry), w = idf(n, list.length) * c.weight;
-        if (w > best) best = w;
-        list.forEach(function (p) {
-          var d = docs.get(p.doc);
-          if (!d) { d = { s: new Array(toks.length).fill(0), b: new Map(), terms: new Set() }; docs.set(p.doc, d); }
-          var sc = w * (k1 + 1) * p.impact / 255;
-          if (sc > d.s[ti]) d.s[ti] = sc;
-          d.terms.add(c.term);
-          p.blocks.forEach(function (bp) {
-            var m = d.b.get(bp[0]);
-            if (!m) { m = new Array(toks.length).fill(null); d.b.set(bp[0], m); }
-            m[ti] = m[ti] ? m[ti].concat(bp[1]) : bp[1].slice();
-          });
-        });
-      });
-      tokIdf.push(best);
-    });
+    var n = entry.docs, k1 = entry.k1, span = entry.span, nt = toks.length;
+    // Per matched document: s = per token score, bt = block * nt + token
+    // for every (block, token) hit, pp = [block, token, positions, ...]
+    // for hits with positions (titles, headings), terms = matched terms.
+    // A document's state is found through `slot` (a reused array indexed
+    // by document), not a Map: a common word matches thousands.
+    var slot = this.slot && this.slot.length === n ? this.slot : (this.slot = new Int32Array(n).fill(-1));
+    var states = [], tokIdf = [];
+    try {
+      for (var ti = 0; ti < nt; ti++) {
+        var cands = candidates(shards, toks[ti]), best = 0;
+        for (var ci = 0; ci < cands.length; ci++) {
+          var c = cands[ci], list = postings(c.entry), w = idf(n, list.length) * c.weight;
+          if (w > best) best = w;
+          for (var pi = 0; pi < list.length; pi++) {
+            var p = list[pi], k = p.doc < n ? slot[p.doc] : -1, d;
+            if (k < 0) {
+              d = { doc: p.doc, s: new Float64Array(nt), bt: [], pp: null, terms: [] };
+              if (p.doc < n) slot[p.doc] = states.length;
+              states.push(d);
+            } else d = states[k];
+            var sc = w * (k1 + 1) * p.impact / 255;
+            if (sc > d.s[ti]) d.s[ti] = sc;
+            d.terms.push(c.term);
+            var bl = p.blocks;
+            for (var bi = 0; bi < bl.length; bi++) {
+              d.bt.push(bl[bi][0] * nt + ti);
+              if (bl[bi][1].length) (d.pp || (d.pp = [])).push(bl[bi][0], ti, bl[bi][1]);
+            }
+          }
+        }
+        tokIdf.push(best);
+      }
+    } finally {
+      for (var si = 0; si < states.length; si++) if (states[si].doc < n) slot[states[si].doc] = -1;
+    }
     var total = tokIdf.reduce(function (a, b) { return a + b; }, 0);
     if (!total) return [];
 
@@ -566,32 +597,51 @@
       return best / total;
     }
 
-    var scored = [];
-    docs.forEach(function (d, doc) {
-      var bm = 0, matched = 0;
-      for (var i = 0; i < toks.length; i++) { bm += d.s[i]; if (d.s[i] > 0) matched += tokIdf[i]; }
+    // Positions of each token in one block, from a document's pp.
+    function positionsIn(pp, block) {
+      var m = new Array(nt).fill(null);
+      for (var i = 0; i < pp.length; i += 3) {
+        if (pp[i] !== block) continue;
+        var t = pp[i + 1];
+        m[t] = m[t] ? m[t].concat(pp[i + 2]) : pp[i + 2].slice();
+      }
+      return m;
+    }
+
+    var scored = [], full = nt > 1 ? 1 : 0, seen = new Int32Array(nt).fill(-1);
+    for (var si = 0; si < states.length; si++) {
+      var d = states[si], bm = 0, matched = 0;
+      for (var i = 0; i < nt; i++) { bm += d.s[i]; if (d.s[i] > 0) matched += tokIdf[i]; }
       var coverage = matched / total;
       var titleP = 0, headP = 0, blockP = 0, bestBlock = 1, bestBlockScore = -1;
-      d.b.forEach(function (m, block) {
-        if (block === 0) { titleP = phrase(m, false); return; }
-        var hp = phrase(m, true), co = 0;
-        for (var i = 0; i < toks.length; i++) if (m[i]) co += tokIdf[i];
+      var bt = d.bt;
+      if (bt.length > 1) bt.sort(function (a, b) { return a - b; });
+      for (var a = 0; a < bt.length;) {
+        var block = Math.floor(bt[a] / nt), co = 0;
+        for (; a < bt.length && Math.floor(bt[a] / nt) === block; a++) {
+          var t = bt[a] - block * nt;
+          if (seen[t] !== block) { seen[t] = block; co += tokIdf[t]; }
+        }
+        for (i = 0; i < nt; i++) seen[i] = -1;
+        var hasPos = false;
+        if (d.pp) for (i = 0; i < d.pp.length; i += 3) if (d.pp[i] === block) { hasPos = true; break; }
+        if (block === 0) { if (hasPos) titleP = phrase(positionsIn(d.pp, 0), false); continue; }
+        var hp = hasPos ? phrase(positionsIn(d.pp, block), true) : 0;
         co /= total;
         if (hp > headP) headP = hp;
         if (co > blockP) blockP = co;
         var bs = 2 * hp + co;
         if (bs > bestBlockScore || (bs === bestBlockScore && block < bestBlock)) { bestBlockScore = bs; bestBlock = block; }
-      });
-      var full = toks.length > 1 ? 1 : 0;
+      }
       // Phrase fractions are squared: the whole query as a phrase in a
       // heading must beat its words scattered over a title.
       var score = (bm / total) + W.title * titleP * titleP + W.titleAll * (titleP >= 0.999 ? 1 : 0) +
         W.heading * headP * headP + W.headingAll * (headP >= 0.999 ? 1 : 0) + W.block * blockP * full;
       score *= coverage * coverage;
-      scored.push({ doc: doc, score: score, block: bestBlock, terms: d.terms });
-    });
+      scored.push({ doc: d.doc, score: score, block: bestBlock, terms: d.terms });
+    }
     scored.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    return scored.slice(0, limit);
+    return scored.slice(0, limit).map(function (h) { h.terms = new Set(h.terms); return h; });
   };
 
   // ---------------------------------------------------------- result data

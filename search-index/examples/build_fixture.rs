@@ -115,7 +115,7 @@ fn page(lang: &str, entry: &str) -> String {
 <body><form class="search" role="search" action="#"><label for="search-input">search</label>
 <input type="search" id="search-input" autocomplete="off" data-no-results="none" data-results="{{n}} results">
 <div id="search-results" aria-live="polite"></div></form>
-<script src="../assets/search.js" defer></script><script src="../assets/ui.js" defer></script>
+<script src="../assets/ui.js" defer data-search-client="../assets/search.js"></script>
 </body></html>
 "##
     )

@@ -21,11 +21,11 @@
 //! per language whatever the site's size; files grow instead.
 
 use crate::SearchError;
-use crate::index::{DocPosting, HEADING_SPAN, Inverted};
+use crate::index::{DocPosting, Inverted};
 use serde_json::{Value, json};
 
-pub const FORMAT_VERSION: u64 = 2;
-const MAGIC: [u8; 3] = *b"GS1";
+pub const FORMAT_VERSION: u64 = 3;
+const MAGIC: [u8; 3] = *b"GS2";
 
 /// Smallest useful sizes (before compression); on big sites files grow so
 /// that the count stays within [`MAX_FILES`].
@@ -165,59 +165,53 @@ fn hash_of(name: &str) -> String {
 
 // -------------------------------------------------------------------- shards
 
-fn encode_postings(postings: &[DocPosting], out: &mut Vec<u8>) {
-    put_varint(out, postings.len() as u64);
-    let mut prev_doc = 0u32;
-    for (i, p) in postings.iter().enumerate() {
-        put_varint(out, (if i == 0 { p.doc } else { p.doc - prev_doc }) as u64);
-        prev_doc = p.doc;
-        out.push(p.impact);
-        put_varint(out, p.blocks.len() as u64);
-        let mut prev_block = 0u32;
-        for (j, (block, positions)) in p.blocks.iter().enumerate() {
-            let delta = (if j == 0 { *block } else { block - prev_block }) as u64;
-            prev_block = *block;
-            // Body positions are not stored: in the body only the block
-            // matters (proximity = same block). Title and heading positions
-            // are kept for phrase matches, which rank best.
-            let keep = |p: &u32| *block == 0 || *p < HEADING_SPAN;
-            let kept = positions.iter().filter(|p| keep(p)).count();
-            put_varint(out, delta << 1 | u64::from(kept > 0));
-            if kept > 0 {
-                put_varint(out, kept as u64);
-                let mut prev = 0u32;
-                for (k, &pos) in positions.iter().filter(|p| keep(p)).enumerate() {
-                    put_varint(out, (if k == 0 { pos } else { pos - prev }) as u64);
-                    prev = pos;
-                }
-            }
-        }
+fn varint_len(v: u64) -> usize {
+    (64 - (v | 1).leading_zeros() as usize).div_ceil(7)
+}
+
+/// Bytes [`encode_postings`] writes for term `t`.
+fn postings_len(inv: &Inverted, t: usize) -> usize {
+    let mut n = varint_len(inv.df(t) as u64);
+    let mut prev = 0;
+    for (i, (doc, _, data)) in inv.postings(t).enumerate() {
+        n += varint_len(u64::from(if i == 0 { doc } else { doc - prev })) + 1 + data.len();
+        prev = doc;
+    }
+    n
+}
+
+/// Postings of term `t`: `varint df`, df × (`varint doc delta`,
+/// `u8 impact`, block list as in [`crate::index::encode_blocks`]).
+fn encode_postings(inv: &Inverted, t: usize, out: &mut Vec<u8>) {
+    put_varint(out, inv.df(t) as u64);
+    let mut prev = 0;
+    for (i, (doc, impact, data)) in inv.postings(t).enumerate() {
+        put_varint(out, u64::from(if i == 0 { doc } else { doc - prev }));
+        prev = doc;
+        out.push(impact);
+        out.extend_from_slice(data);
     }
 }
 
-/// Shard blob: `"GS1"`, FNV-1a-32 (LE) of the rest, then
+/// Shard blob: `"GS2"`, FNV-1a-32 (LE) of the rest, then
 /// `varint n`, n × (`varint shared prefix bytes`, `varint suffix bytes`,
-/// suffix UTF-8, `varint postings bytes`), then all postings back to back.
-/// Postings: `varint df`, df × (`varint doc delta`, `u8 impact`,
-/// `varint block count`, per block: `varint block delta`, `varint count`,
-/// `varint (block delta << 1 | has positions)`, and if it has positions:
-/// `varint count`, `varint position deltas` — title and heading positions
-/// only).
-pub fn encode_shard(terms: &[(&str, &[u8])]) -> Vec<u8> {
+/// suffix UTF-8, `varint postings bytes`), then all postings back to back
+/// (see [`encode_postings`]).
+fn encode_shard(inv: &Inverted, range: std::ops::Range<usize>) -> Vec<u8> {
     let mut body = Vec::new();
-    put_varint(&mut body, terms.len() as u64);
+    put_varint(&mut body, range.len() as u64);
     let mut prev: &[u8] = &[];
-    for (term, postings) in terms {
-        let t = term.as_bytes();
-        let shared = prev.iter().zip(t).take_while(|(a, b)| a == b).count();
+    for t in range.clone() {
+        let term = inv.terms[t].as_bytes();
+        let shared = prev.iter().zip(term).take_while(|(a, b)| a == b).count();
         put_varint(&mut body, shared as u64);
-        put_varint(&mut body, (t.len() - shared) as u64);
-        body.extend_from_slice(&t[shared..]);
-        put_varint(&mut body, postings.len() as u64);
-        prev = t;
+        put_varint(&mut body, (term.len() - shared) as u64);
+        body.extend_from_slice(&term[shared..]);
+        put_varint(&mut body, postings_len(inv, t) as u64);
+        prev = term;
     }
-    for (_, postings) in terms {
-        body.extend_from_slice(postings);
+    for t in range {
+        encode_postings(inv, t, &mut body);
     }
     let mut out = Vec::with_capacity(body.len() + 7);
     out.extend_from_slice(&MAGIC);
@@ -289,31 +283,15 @@ fn decode_postings(data: &[u8]) -> Result<Vec<DocPosting>, SearchError> {
             .get(at)
             .ok_or(SearchError::Corrupt("impact past end"))?;
         at += 1;
-        let nb = get_varint(data, &mut at)? as usize;
-        let mut blocks = Vec::with_capacity(nb.min(data.len()));
-        let mut block = 0u64;
-        for j in 0..nb {
-            let v = get_varint(data, &mut at)?;
-            block = if j == 0 { v >> 1 } else { block + (v >> 1) };
-            let np = if v & 1 == 1 {
-                get_varint(data, &mut at)? as usize
-            } else {
-                0
-            };
-            let mut positions = Vec::with_capacity(np.min(data.len()));
-            let mut pos = 0u64;
-            for k in 0..np {
-                let p = get_varint(data, &mut at)?;
-                pos = if k == 0 { p } else { pos + p };
-                positions.push(pos as u32);
-            }
-            blocks.push((block as u32, positions));
-        }
+        let blocks = crate::index::decode_blocks(data, &mut at)?;
         out.push(DocPosting {
             doc: doc as u32,
             impact,
             blocks,
         });
+    }
+    if at != data.len() {
+        return Err(SearchError::Corrupt("postings length mismatch"));
     }
     Ok(out)
 }
@@ -373,12 +351,13 @@ pub fn inflate(data: &[u8]) -> Result<Vec<u8>, SearchError> {
 
 /// How many of the `MAX_FILES - 1` non-entry files go to term shards and how
 /// many to result bundles. A one-word query reads about `SHARDS_READ` shards
-/// and `RESULTS_READ` bundles, so the expected bytes read,
+/// and, for its first screen, `RESULTS_READ` bundles (the search box loads
+/// the result data of the top 5 first), so the expected bytes read,
 /// `SHARDS_READ·S/ns + RESULTS_READ·R/nr`, are least with
 /// `ns/nr = sqrt(SHARDS_READ·S / (RESULTS_READ·R))`.
 fn allocate(shard_bytes: usize, result_bytes: usize) -> (usize, usize) {
-    const SHARDS_READ: f64 = 2.0;
-    const RESULTS_READ: f64 = 10.0;
+    const SHARDS_READ: f64 = 1.5;
+    const RESULTS_READ: f64 = 5.0;
     let budget = MAX_FILES - 1;
     if shard_bytes == 0 || result_bytes == 0 {
         return (budget / 2, budget - budget / 2);
@@ -404,20 +383,11 @@ pub fn write_index(
 ) -> Result<(Vec<OutFile>, String), SearchError> {
     use rayon::prelude::*;
 
-    // Term shards.
-    let encoded: Vec<Vec<u8>> = inv
-        .terms
-        .par_iter()
-        .map(|(_, p)| {
-            let mut buf = Vec::new();
-            encode_postings(p, &mut buf);
-            buf
-        })
-        .collect();
-    let sizes: Vec<usize> = encoded
-        .iter()
-        .zip(&inv.terms)
-        .map(|(p, (t, _))| t.len() + p.len() + 4)
+    // Term shards: sizes first, then each shard encoded, deflated and
+    // dropped on its own (nothing holds every shard's raw bytes at once).
+    let sizes: Vec<usize> = (0..inv.terms.len())
+        .into_par_iter()
+        .map(|t| inv.terms[t].len() + postings_len(inv, t) + 4)
         .collect();
 
     // Result units: one per text block (a document without blocks still
@@ -446,7 +416,7 @@ pub fn write_index(
     }
 
     let (max_shards, max_results) = allocate(sizes.iter().sum(), unit_sizes.iter().sum());
-    let starts = if encoded.is_empty() {
+    let starts = if sizes.is_empty() {
         Vec::new()
     } else {
         group_starts(&sizes, SHARD_TARGET_BYTES, max_shards)
@@ -455,17 +425,14 @@ pub fn write_index(
         .par_iter()
         .enumerate()
         .map(|(i, &s)| {
-            let e = starts.get(i + 1).copied().unwrap_or(encoded.len());
-            let terms: Vec<(&str, &[u8])> = (s..e)
-                .map(|k| (inv.terms[k].0.as_str(), encoded[k].as_slice()))
-                .collect();
-            let payload = json!(base64(&deflate(&encode_shard(&terms)))).to_string();
+            let e = starts.get(i + 1).copied().unwrap_or(sizes.len());
+            let payload = json!(base64(&deflate(&encode_shard(inv, s..e)))).to_string();
             let name = named("s", &payload);
             // The first shard starts at "" so every term has a shard.
             let first = if i == 0 {
                 String::new()
             } else {
-                inv.terms[s].0.clone()
+                inv.terms[s].clone()
             };
             (
                 first,

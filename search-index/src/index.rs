@@ -13,7 +13,7 @@
 //! position alone. A gap of one position separates paragraphs so a phrase
 //! never matches across them.
 
-use crate::tokenize::{Token, Tokenizer};
+use crate::tokenize::Tokenizer;
 use crate::{Document, Language};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -41,144 +41,407 @@ pub struct Block {
     pub text: String,
 }
 
-/// Where one term occurs in one document.
+/// Where one term occurs in one document (decoded form, for tests and
+/// tools; the index itself keeps postings in flat arrays).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocPosting {
     pub doc: u32,
     /// Quantized BM25F term-frequency component (1..=255).
     pub impact: u8,
-    /// (block index within the document, sorted positions), sorted by block.
+    /// (block index within the document, positions kept), sorted by block.
+    /// Only title (block 0) and heading positions are kept: in the body
+    /// only the block matters.
     pub blocks: BlockPositions,
-}
-
-/// The inverted index of one language.
-pub struct Inverted {
-    pub language: Language,
-    /// Terms sorted in UTF-16 code unit order (JavaScript's string order, so
-    /// the client can binary-search shard boundaries with `<`).
-    pub terms: Vec<(String, Vec<DocPosting>)>,
-    /// Text blocks of every document (title blocks excluded), documents in
-    /// input order.
-    pub blocks: Vec<Block>,
-    /// Global index in `blocks` of each document's block 1.
-    pub first_block: Vec<u32>,
 }
 
 /// Positions of a term per block: (block index within the document, positions).
 pub type BlockPositions = Vec<(u32, Vec<u32>)>;
 
+/// The inverted index of one language, in flat arrays (no allocation per
+/// posting or per block: a 10,000-page site has millions of postings).
+///
+/// Documents are numbered in URL order (`doc_order` maps a number to the
+/// input index): pages of one section share vocabulary, so they are often
+/// retrieved together and then share result files, and doc gaps are small.
+pub struct Inverted {
+    pub language: Language,
+    /// Terms sorted in UTF-16 code unit order (JavaScript's string order, so
+    /// the client can binary-search shard boundaries with `<`).
+    pub terms: Vec<String>,
+    /// Postings of term `t` are `term_start[t]..term_start[t + 1]` in the
+    /// `post_*` arrays, by ascending document.
+    pub term_start: Vec<u32>,
+    pub post_doc: Vec<u32>,
+    pub post_impact: Vec<u8>,
+    /// Encoded block list of posting `p` (see [`encode_blocks`]):
+    /// `post_data[post_end[p - 1]..post_end[p]]`.
+    pub post_data: Vec<u8>,
+    pub post_end: Vec<u32>,
+    /// Text blocks of every document (title blocks excluded), documents in
+    /// number order.
+    pub blocks: Vec<Block>,
+    /// Global index in `blocks` of each document's block 1.
+    pub first_block: Vec<u32>,
+    /// Input index of each document number.
+    pub doc_order: Vec<u32>,
+}
+
+impl Inverted {
+    /// (doc, impact, encoded blocks) of every posting of term `t`.
+    pub fn postings(&self, t: usize) -> impl Iterator<Item = (u32, u8, &[u8])> + '_ {
+        let range = self.term_start[t] as usize..self.term_start[t + 1] as usize;
+        range.map(move |p| {
+            let start = if p == 0 {
+                0
+            } else {
+                self.post_end[p - 1] as usize
+            };
+            (
+                self.post_doc[p],
+                self.post_impact[p],
+                &self.post_data[start..self.post_end[p] as usize],
+            )
+        })
+    }
+
+    /// Number of documents of term `t`.
+    pub fn df(&self, t: usize) -> usize {
+        (self.term_start[t + 1] - self.term_start[t]) as usize
+    }
+
+    /// The postings of term `t`, decoded.
+    pub fn decoded(&self, t: usize) -> Vec<DocPosting> {
+        self.postings(t)
+            .map(|(doc, impact, data)| DocPosting {
+                doc,
+                impact,
+                blocks: decode_blocks(data, &mut 0).expect("own encoding"),
+            })
+            .collect()
+    }
+}
+
+/// Block list of one posting. `varint x`: if `x` is even, the term is in
+/// the single block `x >> 1` with no kept positions (the common case);
+/// else `x >> 1` blocks follow, each `varint (block delta << 1 | has
+/// positions)` and, with positions, `varint count` and `varint position
+/// deltas`. `blocks` holds (block, start, end) of its positions in
+/// `positions`.
+pub fn encode_blocks(blocks: &[(u32, usize, usize)], positions: &[u32], out: &mut Vec<u8>) {
+    use crate::format::put_varint;
+    if let [(b, s, e)] = blocks
+        && s == e
+    {
+        put_varint(out, u64::from(*b) << 1);
+        return;
+    }
+    put_varint(out, (blocks.len() as u64) << 1 | 1);
+    let mut prev_block = 0;
+    for (j, &(block, s, e)) in blocks.iter().enumerate() {
+        let ps = &positions[s..e];
+        let delta = u64::from(if j == 0 { block } else { block - prev_block });
+        prev_block = block;
+        put_varint(out, delta << 1 | u64::from(!ps.is_empty()));
+        if !ps.is_empty() {
+            put_varint(out, ps.len() as u64);
+            let mut prev = 0;
+            for (k, &p) in ps.iter().enumerate() {
+                put_varint(out, u64::from(if k == 0 { p } else { p - prev }));
+                prev = p;
+            }
+        }
+    }
+}
+
+/// Inverse of [`encode_blocks`].
+pub fn decode_blocks(data: &[u8], at: &mut usize) -> Result<BlockPositions, crate::SearchError> {
+    use crate::format::get_varint;
+    let x = get_varint(data, at)?;
+    if x & 1 == 0 {
+        return Ok(vec![((x >> 1) as u32, Vec::new())]);
+    }
+    let nb = (x >> 1) as usize;
+    let mut blocks = Vec::with_capacity(nb.min(data.len()));
+    let mut block = 0u64;
+    for j in 0..nb {
+        let v = get_varint(data, at)?;
+        block = if j == 0 { v >> 1 } else { block + (v >> 1) };
+        let mut positions = Vec::new();
+        if v & 1 == 1 {
+            let np = get_varint(data, at)? as usize;
+            positions.reserve(np.min(data.len()));
+            let mut pos = 0u64;
+            for k in 0..np {
+                let p = get_varint(data, at)?;
+                pos = if k == 0 { p } else { pos + p };
+                positions.push(pos as u32);
+            }
+        }
+        blocks.push((block as u32, positions));
+    }
+    Ok(blocks)
+}
+
+/// One document, tokenized: its distinct terms with weighted term
+/// frequencies and encoded block lists.
 struct DocTerms {
     blocks: Vec<Block>,
-    /// term → (field term frequencies, per-block positions)
-    terms: Vec<(String, [u32; 3], BlockPositions)>,
+    /// Distinct terms back to back; term `i` ends at `term_end[i]`.
+    vocab: String,
+    term_end: Vec<u32>,
+    /// Field-weighted term frequency (integer weights).
+    weighted: Vec<u32>,
+    data: Vec<u8>,
+    data_end: Vec<u32>,
     length: u32,
 }
 
+/// Per-thread scratch space reused across documents.
+#[derive(Default)]
+struct Scratch {
+    local: HashMap<String, u32>,
+    /// (local term, block, position) of every token, in reading order.
+    occ: Vec<(u32, u32, u32)>,
+    kept: Vec<u32>,
+    spans: Vec<(u32, usize, usize)>,
+}
+
+/// Documents tokenized at once; bounds the memory of per-document data.
+const BATCH_DOCS: usize = 2048;
+
 pub fn invert(language: Language, docs: &[Document]) -> Inverted {
-    let per_doc: Vec<DocTerms> = docs
-        .par_iter()
-        .map_init(|| Tokenizer::new(language), |tok, doc| doc_terms(tok, doc))
-        .collect();
+    // Number documents in URL order (stable: equal URLs keep input order).
+    let mut doc_order: Vec<u32> = (0..docs.len() as u32).collect();
+    doc_order.sort_by(|&a, &b| docs[a as usize].url.cmp(&docs[b as usize].url));
 
-    let total_len: f64 = per_doc.iter().map(|d| d.length as f64).sum();
-    let avg_len = if per_doc.is_empty() {
-        1.0
-    } else {
-        (total_len / per_doc.len() as f64).max(1.0)
-    };
-
-    let mut map: HashMap<String, Vec<DocPosting>> = HashMap::default();
+    let mut gids: HashMap<String, u32> = HashMap::default();
+    let mut names: Vec<String> = Vec::new();
+    let mut post_term: Vec<u32> = Vec::new();
+    let mut post_doc: Vec<u32> = Vec::new();
+    let mut post_w: Vec<u32> = Vec::new();
+    let mut post_data: Vec<u8> = Vec::new();
+    let mut post_end: Vec<u32> = Vec::new();
+    let mut doc_len: Vec<u32> = Vec::with_capacity(docs.len());
     let mut blocks = Vec::new();
-    let mut first_block = Vec::with_capacity(per_doc.len());
-    for (doc_id, doc) in per_doc.into_iter().enumerate() {
-        first_block.push(blocks.len() as u32);
-        blocks.extend(doc.blocks);
-        let norm = 1.0 - B + B * doc.length as f64 / avg_len;
-        for (term, tf, positions) in doc.terms {
-            let weighted: f64 = tf
-                .iter()
-                .zip(FIELD_WEIGHTS)
-                .map(|(&f, w)| f as f64 * w)
-                .sum();
-            let saturated = weighted / (weighted + K1 * norm); // in [0, 1)
-            let impact = (saturated * 255.0).ceil().clamp(1.0, 255.0) as u8;
-            map.entry(term).or_default().push(DocPosting {
-                doc: doc_id as u32,
-                impact,
-                blocks: positions,
-            });
+    let mut first_block = Vec::with_capacity(docs.len());
+
+    for batch in doc_order.chunks(BATCH_DOCS) {
+        let outs: Vec<DocTerms> = batch
+            .par_iter()
+            .map_init(
+                || (Tokenizer::new(language), Scratch::default()),
+                |(tok, scratch), &d| doc_terms(tok, scratch, &docs[d as usize]),
+            )
+            .collect();
+        for out in outs {
+            let doc_id = doc_len.len() as u32;
+            doc_len.push(out.length);
+            first_block.push(blocks.len() as u32);
+            blocks.extend(out.blocks);
+            let mut start = 0usize;
+            let mut dstart = 0usize;
+            for (i, &end) in out.term_end.iter().enumerate() {
+                let term = &out.vocab[start..end as usize];
+                start = end as usize;
+                let gid = match gids.get(term) {
+                    Some(&g) => g,
+                    None => {
+                        let g = names.len() as u32;
+                        names.push(term.to_string());
+                        gids.insert(term.to_string(), g);
+                        g
+                    }
+                };
+                post_term.push(gid);
+                post_doc.push(doc_id);
+                post_w.push(out.weighted[i]);
+                let dend = out.data_end[i] as usize;
+                post_data.extend_from_slice(&out.data[dstart..dend]);
+                dstart = dend;
+                post_end.push(post_data.len() as u32);
+            }
         }
     }
-    let mut terms: Vec<(Vec<u16>, String, Vec<DocPosting>)> = map
-        .into_iter()
-        .map(|(t, p)| (t.encode_utf16().collect(), t, p))
+    drop(gids);
+
+    let total_len: f64 = doc_len.iter().map(|&l| l as f64).sum();
+    let avg_len = if doc_len.is_empty() {
+        1.0
+    } else {
+        (total_len / doc_len.len() as f64).max(1.0)
+    };
+    let post_impact: Vec<u8> = post_w
+        .par_iter()
+        .zip(&post_doc)
+        .map(|(&w, &d)| {
+            let norm = 1.0 - B + B * doc_len[d as usize] as f64 / avg_len;
+            let weighted = w as f64;
+            let saturated = weighted / (weighted + K1 * norm); // in [0, 1)
+            (saturated * 255.0).ceil().clamp(1.0, 255.0) as u8
+        })
         .collect();
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    drop(post_w);
+
+    // Sort terms in UTF-16 order; bucket postings by sorted term.
+    let mut sorted: Vec<u32> = (0..names.len() as u32).collect();
+    sorted.par_sort_unstable_by(|&a, &b| {
+        names[a as usize]
+            .encode_utf16()
+            .cmp(names[b as usize].encode_utf16())
+    });
+    let mut rank = vec![0u32; names.len()];
+    for (r, &g) in sorted.iter().enumerate() {
+        rank[g as usize] = r as u32;
+    }
+    let mut term_start = vec![0u32; names.len() + 1];
+    for &g in &post_term {
+        term_start[rank[g as usize] as usize + 1] += 1;
+    }
+    for i in 0..names.len() {
+        term_start[i + 1] += term_start[i];
+    }
+    // Move postings into term order: each term's postings become one
+    // contiguous run (sequential reads when shards are written).
+    let mut cursor = term_start.clone();
+    let mut order = vec![0u32; post_term.len()];
+    for (p, &g) in post_term.iter().enumerate() {
+        let c = &mut cursor[rank[g as usize] as usize];
+        order[*c as usize] = p as u32;
+        *c += 1;
+    }
+    drop(post_term);
+    let post_doc: Vec<u32> = order.iter().map(|&p| post_doc[p as usize]).collect();
+    let post_impact: Vec<u8> = order.iter().map(|&p| post_impact[p as usize]).collect();
+    let mut data = Vec::with_capacity(post_data.len());
+    let mut ends = Vec::with_capacity(post_end.len());
+    for &p in &order {
+        let p = p as usize;
+        let start = if p == 0 { 0 } else { post_end[p - 1] as usize };
+        data.extend_from_slice(&post_data[start..post_end[p] as usize]);
+        ends.push(data.len() as u32);
+    }
+    drop(order);
+    let (post_data, post_end) = (data, ends);
+    let mut names: Vec<Option<String>> = names.into_iter().map(Some).collect();
+    let terms = sorted
+        .iter()
+        .map(|&g| names[g as usize].take().unwrap_or_default())
+        .collect();
+
     Inverted {
         language,
-        terms: terms.into_iter().map(|(_, t, p)| (t, p)).collect(),
+        terms,
+        term_start,
+        post_doc,
+        post_impact,
+        post_data,
+        post_end,
         blocks,
         first_block,
+        doc_order,
     }
 }
 
-fn doc_terms(tok: &Tokenizer, doc: &Document) -> DocTerms {
+fn doc_terms(tok: &Tokenizer, s: &mut Scratch, doc: &Document) -> DocTerms {
     let mut blocks: Vec<Block> = Vec::new();
-    // (block index in doc, tokens); block 0 = title
-    let mut tokenized: Vec<(u32, Vec<Token>)> = Vec::new();
-    tokenized.push((0, tok.tokenize(&doc.title)));
+    let mut vocab = String::new();
+    let mut term_end: Vec<u32> = Vec::new();
+    s.local.clear();
+    s.occ.clear();
+    let Scratch {
+        local,
+        occ,
+        kept,
+        spans,
+    } = s;
+    let mut add = |term: &str, block: u32, pos: u32, occ: &mut Vec<(u32, u32, u32)>| {
+        let id = match local.get(term) {
+            Some(&id) => id,
+            None => {
+                let id = term_end.len() as u32;
+                local.insert(term.to_string(), id);
+                vocab.push_str(term);
+                term_end.push(vocab.len() as u32);
+                id
+            }
+        };
+        occ.push((id, block, pos));
+    };
+    tok.scan(&doc.title, 0, |t, p| add(t, 0, p, occ));
 
     for (chunk_no, chunk) in doc.chunks.iter().enumerate() {
         let pieces = split_blocks(&chunk.text);
-        for (i, piece) in pieces.iter().enumerate() {
-            let mut tokens = Vec::new();
+        for (i, piece) in pieces.into_iter().enumerate() {
+            let block = blocks.len() as u32 + 1;
             if i == 0
                 && let Some(h) = &chunk.heading
             {
-                tok.tokenize_into(h, 0, &mut tokens);
-                tokens.retain(|t| t.pos < HEADING_SPAN);
+                tok.scan(h, 0, |t, p| {
+                    if p < HEADING_SPAN {
+                        add(t, block, p, occ)
+                    }
+                });
             }
             let mut pos = HEADING_SPAN;
             for para in piece.split('\n') {
-                pos = tok.tokenize_into(para, pos, &mut tokens) + 1;
+                pos = tok.scan(para, pos, |t, p| add(t, block, p, occ)) + 1;
             }
             blocks.push(Block {
                 chunk: chunk_no as u32,
                 heading: chunk.heading.clone(),
                 anchor: chunk.anchor.clone(),
-                text: piece.clone(),
+                text: piece,
             });
-            tokenized.push((blocks.len() as u32, tokens));
         }
     }
 
-    let mut length = 0u32;
-    let mut map: HashMap<&str, ([u32; 3], BlockPositions)> = HashMap::default();
-    for (block, tokens) in &tokenized {
-        length += tokens.len() as u32;
-        for t in tokens {
-            let field = if *block == 0 {
+    let length = occ.len() as u32;
+    let n = term_end.len();
+    // Stable: within a term, occurrences stay in (block, position) order.
+    occ.sort_by_key(|o| o.0);
+    let mut weighted = Vec::with_capacity(n);
+    let mut data = Vec::new();
+    let mut data_end = Vec::with_capacity(n);
+    let w = FIELD_WEIGHTS.map(|w| w as u32);
+    let mut i = 0;
+    while i < occ.len() {
+        let term = occ[i].0;
+        let mut j = i;
+        let mut wsum = 0u32;
+        kept.clear();
+        spans.clear();
+        while j < occ.len() && occ[j].0 == term {
+            let (_, block, pos) = occ[j];
+            let field = if block == 0 {
                 0
-            } else if t.pos < HEADING_SPAN {
+            } else if pos < HEADING_SPAN {
                 1
             } else {
                 2
             };
-            let entry = map.entry(t.term.as_str()).or_default();
-            entry.0[field] += 1;
-            match entry.1.last_mut() {
-                Some((b, ps)) if b == block => ps.push(t.pos),
-                _ => entry.1.push((*block, vec![t.pos])),
+            wsum += w[field];
+            if spans.last().is_none_or(|sp| sp.0 != block) {
+                spans.push((block, kept.len(), kept.len()));
             }
+            if block == 0 || pos < HEADING_SPAN {
+                kept.push(pos);
+                spans.last_mut().expect("pushed").2 = kept.len();
+            }
+            j += 1;
         }
+        encode_blocks(spans, kept, &mut data);
+        weighted.push(wsum);
+        data_end.push(data.len() as u32);
+        i = j;
     }
-    let terms = map
-        .into_iter()
-        .map(|(t, (tf, ps))| (t.to_string(), tf, ps))
-        .collect();
+    debug_assert_eq!(weighted.len(), n);
     DocTerms {
         blocks,
-        terms,
+        vocab,
+        term_end,
+        weighted,
+        data,
+        data_end,
         length,
     }
 }

@@ -89,8 +89,11 @@ pub fn build_index_named(
     entry_name: Option<&str>,
 ) -> Result<SearchIndex, SearchError> {
     let inverted = index::invert(language, docs);
-    let metas: Vec<format::DocMeta<'_>> = docs
+    // In the index's document numbering (URL order).
+    let metas: Vec<format::DocMeta<'_>> = inverted
+        .doc_order
         .iter()
+        .map(|&i| &docs[i as usize])
         .map(|d| format::DocMeta {
             url: &d.url,
             title: &d.title,

@@ -105,6 +105,17 @@ impl Tokenizer {
     /// Tokenizes `text`, numbering positions from `start`. Returns the next
     /// free position.
     pub fn tokenize_into(&self, text: &str, start: u32, out: &mut Vec<Token>) -> u32 {
+        self.scan(text, start, |term, pos| {
+            out.push(Token {
+                term: term.to_string(),
+                pos,
+            })
+        })
+    }
+
+    /// As [`Tokenizer::tokenize_into`], calling `emit(term, position)` for
+    /// each token instead of allocating it. Returns the next free position.
+    pub fn scan(&self, text: &str, start: u32, mut emit: impl FnMut(&str, u32)) -> u32 {
         // Most text is already NFKC (always so for ASCII): skip the copy.
         let owned: String;
         let normalized: &str = if unicode_normalization::is_nfkc_quick(text.chars())
@@ -117,36 +128,54 @@ impl Tokenizer {
         };
         let mut pos = start;
         let mut word = String::new();
+        let mut scratch = String::new();
         let mut run: Vec<char> = Vec::new();
+        let mut emit_run = |run: &[char], pos: &mut u32, emit: &mut dyn FnMut(&str, u32)| {
+            for (i, &c) in run.iter().enumerate() {
+                scratch.clear();
+                scratch.push(c);
+                if let Some(&next) = run.get(i + 1) {
+                    scratch.push(next);
+                }
+                emit(&scratch, *pos + i as u32);
+            }
+            *pos += run.len() as u32;
+        };
+        let mut term = String::new();
+        let mut emit_word = |word: &str, pos: &mut u32, emit: &mut dyn FnMut(&str, u32)| {
+            self.word_term_into(word, &mut term);
+            emit(&term, *pos);
+            *pos += 1;
+        };
         for c in normalized.chars() {
             if is_cjk(c) {
                 if !word.is_empty() {
-                    pos = self.emit_word(&word, pos, out);
+                    emit_word(&word, &mut pos, &mut emit);
                     word.clear();
                 }
                 run.push(c);
             } else if c.is_alphanumeric() {
                 if !run.is_empty() {
-                    pos = emit_run(&run, pos, out);
+                    emit_run(&run, &mut pos, &mut emit);
                     run.clear();
                 }
                 word.push(c);
             } else {
                 if !word.is_empty() {
-                    pos = self.emit_word(&word, pos, out);
+                    emit_word(&word, &mut pos, &mut emit);
                     word.clear();
                 }
                 if !run.is_empty() {
-                    pos = emit_run(&run, pos, out);
+                    emit_run(&run, &mut pos, &mut emit);
                     run.clear();
                 }
             }
         }
         if !word.is_empty() {
-            pos = self.emit_word(&word, pos, out);
+            emit_word(&word, &mut pos, &mut emit);
         }
         if !run.is_empty() {
-            pos = emit_run(&run, pos, out);
+            emit_run(&run, &mut pos, &mut emit);
         }
         pos
     }
@@ -159,39 +188,36 @@ impl Tokenizer {
 
     /// The term a single word becomes (lowercase, cut, stemmed).
     pub fn word_term(&self, word: &str) -> String {
-        let lower: String = word.to_lowercase().chars().take(MAX_WORD_CHARS).collect();
-        match &self.stemmer {
+        let mut out = String::new();
+        self.word_term_into(word, &mut out);
+        out
+    }
+
+    /// As [`Tokenizer::word_term`], into a reused buffer.
+    pub fn word_term_into(&self, word: &str, out: &mut String) {
+        out.clear();
+        if word.is_ascii() {
+            // Fast path: ASCII lowercases byte by byte, one byte a char.
+            out.extend(
+                word.chars()
+                    .take(MAX_WORD_CHARS)
+                    .map(|c| c.to_ascii_lowercase()),
+            );
+        } else {
+            out.extend(word.to_lowercase().chars().take(MAX_WORD_CHARS));
+        }
+        if let Some(stemmer) = &self.stemmer {
             // Snowball English is defined on English letters; stemming other
             // scripts would only produce surprises the client must copy.
-            Some(stemmer) if !lower.is_empty() && lower.bytes().all(|b| b.is_ascii_lowercase()) => {
-                stemmer.stem(&lower).into_owned()
+            if !out.is_empty() && out.bytes().all(|b| b.is_ascii_lowercase()) {
+                let stemmed = stemmer.stem(out);
+                if stemmed.as_ref() != out.as_str() {
+                    let s = stemmed.into_owned();
+                    *out = s;
+                }
             }
-            _ => lower,
         }
     }
-
-    fn emit_word(&self, word: &str, pos: u32, out: &mut Vec<Token>) -> u32 {
-        out.push(Token {
-            term: self.word_term(word),
-            pos,
-        });
-        pos + 1
-    }
-}
-
-fn emit_run(run: &[char], pos: u32, out: &mut Vec<Token>) -> u32 {
-    for (i, &c) in run.iter().enumerate() {
-        let mut term = String::with_capacity(8);
-        term.push(c);
-        if let Some(&next) = run.get(i + 1) {
-            term.push(next);
-        }
-        out.push(Token {
-            term,
-            pos: pos + i as u32,
-        });
-    }
-    pos + run.len() as u32
 }
 
 #[cfg(test)]

@@ -184,6 +184,6 @@ test("a shard with damaged data fails its checksum", () => {
 
 test("decodeShard rejects garbage", () => {
   assert.throws(() => GS.decodeShard("x", "!!!"), /damaged/);
-  assert.throws(() => GS.decodeShard("x", btoa("GS1\0\0\0\0\x05")), /damaged|checksum/);
+  assert.throws(() => GS.decodeShard("x", btoa("GS2\0\0\0\0\x05")), /damaged|checksum/);
   assert.throws(() => GS.decodeShard("x", null), /damaged/);
 });
