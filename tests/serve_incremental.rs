@@ -92,7 +92,11 @@ fn edit_sequences_end_where_a_fresh_build_would() {
     )
     .unwrap();
     fs::rename(&tmp, &intro).unwrap();
-    assert!(rebuild_and_compare(&f, &mut rebuilder, std::slice::from_ref(&intro)));
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        std::slice::from_ref(&intro)
+    ));
 
     // Rapid successive saves, gathered into one rebuild; a new heading changes ids and the TOC.
     edit(&f, "content/part-a/one.en.md", "Deeper.", "Deeper still.");
@@ -124,7 +128,11 @@ fn edit_sequences_end_where_a_fresh_build_would() {
         .expect("a broken link fails");
     assert!(err.to_string().contains("content/intro.md"), "{err}");
     edit(&f, "content/intro.md", "[坏](@/nope.md)", "");
-    assert!(rebuild_and_compare(&f, &mut rebuilder, std::slice::from_ref(&intro)));
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        std::slice::from_ref(&intro)
+    ));
     assert_ne!(before.len(), 0);
 
     // A heading renamed that another page links to by anchor: an error, then fixed.
@@ -139,7 +147,11 @@ fn edit_sequences_end_where_a_fresh_build_would() {
         "{err}"
     );
     edit(&f, "content/part-a/one.md", "## 要点", "## 要义");
-    assert!(rebuild_and_compare(&f, &mut rebuilder, std::slice::from_ref(&one)));
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        std::slice::from_ref(&one)
+    ));
 
     // A title change shows in navigation everywhere: a full build.
     edit(
@@ -160,7 +172,11 @@ fn edit_sequences_end_where_a_fresh_build_would() {
         "+++\ntitle = \"第三篇\"\nweight = 3\n+++\n\n新的一篇。\n",
     );
     let three = f.path().join("content/part-a/three.md");
-    assert!(!rebuild_and_compare(&f, &mut rebuilder, std::slice::from_ref(&three)));
+    assert!(!rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        std::slice::from_ref(&three)
+    ));
     let renamed = f.path().join("content/part-a/third.md");
     fs::rename(&three, &renamed).unwrap();
     assert!(!rebuild_and_compare(
