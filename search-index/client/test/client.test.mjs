@@ -39,15 +39,28 @@ const TRICKY = [
   "   \t  ",
 ];
 
+// The Rust book corpus sits in shared/ beside the repository (on CI too);
+// GRASSROOTS_CORPUS overrides. The portal's own content is always added.
+const repoRoot = join(here, "..", "..", "..");
+const CORPUS = [process.env.GRASSROOTS_CORPUS, join(repoRoot, "..", "shared", "corpus", "trpl"), "/work/shared/corpus/trpl"]
+  .filter(Boolean)
+  .find((d) => existsSync(join(d, "zh")));
+
+function markdownFiles(dir) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) out.push(...markdownFiles(join(dir, e.name)));
+    else if (e.name.endsWith(".md")) out.push(join(dir, e.name));
+  }
+  return out;
+}
+
 function corpusLines() {
   const lines = new Set(TRICKY);
-  for (const lang of ["zh", "en"]) {
-    const dir = `/work/shared/corpus/trpl/${lang}`;
-    if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir)) {
-      for (const l of readFileSync(join(dir, f), "utf8").split("\n")) lines.add(l);
-    }
-  }
+  const files = markdownFiles(join(repoRoot, "site", "content"));
+  if (CORPUS) for (const lang of ["zh", "en"]) files.push(...markdownFiles(join(CORPUS, lang)));
+  else console.log("# the Rust book corpus was not found; comparing over the portal's content only");
+  for (const f of files) for (const l of readFileSync(f, "utf8").split("\n")) lines.add(l);
   // every distinct word of the corpus, once, plus the lines themselves
   const words = new Set();
   for (const l of lines) for (const w of l.split(/\s+/)) words.add(w);
