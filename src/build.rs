@@ -877,8 +877,8 @@ fn language_picker(site: &Site) -> String {
                 "<li><a hreflang=\"{h}\" lang=\"{h}\" href=\"{href}\">{name}: {title}</a></li>",
                 h = l.html_lang,
                 href = site.link_path(&l.prefix),
-                name = markdown::escape_text(&l.name),
-                title = markdown::escape_text(&l.title)
+                name = crate::html::escape(&l.name),
+                title = crate::html::escape(&l.title)
             )
         })
         .collect();
@@ -890,7 +890,7 @@ fn language_picker(site: &Site) -> String {
     format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{title}</title>\n<script>(function(){{var t=[{table}];var w=(navigator.languages||[navigator.language||\"\"]);for(var i=0;i<w.length;i++){{var p=String(w[i]).toLowerCase().split(\"-\")[0];for(var j=0;j<t.length;j++){{if(t[j][0]===p){{location.replace(t[j][1]);return;}}}}}}location.replace(t[0][1]);}})();</script>\n</head><body><ul>{links}</ul></body></html>\n",
         lang = langs[0].html_lang,
-        title = markdown::escape_text(&langs[0].title),
+        title = crate::html::escape(&langs[0].title),
     )
 }
 

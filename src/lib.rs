@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod html;
 pub mod incremental;
 pub mod init;
 pub mod markdown;

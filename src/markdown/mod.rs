@@ -17,6 +17,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use serde::Serialize;
 
 use crate::error::{Error, Result, line_col};
+use crate::html::escape;
 use ids::IdAllocator;
 
 /// Resolves `@/` links for the page being rendered.
@@ -321,7 +322,7 @@ impl State {
         });
         let mut inner = String::new();
         pulldown_cmark::html::push_html(&mut inner, h.events.into_iter());
-        let id_attr = escape_attr(&id);
+        let id_attr = escape(&id);
         format!(
             "<h{level} id=\"{id_attr}\">{inner}<a class=\"heading-anchor\" href=\"#{id_attr}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{level}>\n"
         )
@@ -405,7 +406,7 @@ fn percent_decode(s: &str) -> String {
 
 fn code_block_html(lang: &str, code: &str) -> String {
     let mut html = String::with_capacity(code.len() * 2 + 64);
-    let lang_attr = escape_attr(lang);
+    let lang_attr = escape(lang);
     let _ = write!(html, "<pre class=\"code\"");
     if !lang.is_empty() {
         let _ = write!(html, " data-lang=\"{lang_attr}\"");
@@ -420,7 +421,7 @@ fn code_block_html(lang: &str, code: &str) -> String {
         .flatten()
     {
         Some(highlighted) => html.push_str(&highlighted),
-        None => html.push_str(&escape_text(code)),
+        None => html.push_str(&escape(code)),
     }
     html.push_str("</code></pre>\n");
     html
@@ -447,23 +448,6 @@ fn nest_toc(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
         );
     }
     toc
-}
-
-pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-pub fn escape_attr(s: &str) -> String {
-    escape_text(s).replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::content::Kind;
-use crate::markdown::escape_attr;
+use crate::html::escape;
 use crate::site::Site;
 
 /// Percent-encodes the non-ASCII bytes of a URL: sitemaps and feeds want
@@ -22,7 +22,7 @@ fn uri(url: &str) -> String {
             }
         }
     }
-    escape_attr(&out)
+    escape(&out)
 }
 
 /// How many recent pages a feed lists.
@@ -54,7 +54,7 @@ pub fn sitemap(site: &Site, base_url: &str) -> String {
                     let _ = writeln!(
                         xml,
                         "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                        escape_attr(&l.html_lang),
+                        escape(&l.html_lang),
                         uri(&href)
                     );
                 }
@@ -96,9 +96,9 @@ pub fn atom_feed(site: &Site, lang: usize, base_url: &str, build_time: &str) -> 
     let _ = write!(
         xml,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{lang}\">\n  <title>{title}</title>\n  <subtitle>{desc}</subtitle>\n  <link href=\"{home}\"/>\n  <link rel=\"self\" href=\"{feed}\"/>\n  <id>{home}</id>\n  <updated>{updated}</updated>\n  <generator>grassroots</generator>\n",
-        lang = escape_attr(&language.html_lang),
-        title = escape_attr(&language.title),
-        desc = escape_attr(&language.description),
+        lang = escape(&language.html_lang),
+        title = escape(&language.title),
+        desc = escape(&language.description),
         home = uri(&home),
         feed = uri(&feed_url),
         updated = dated
@@ -111,11 +111,11 @@ pub fn atom_feed(site: &Site, lang: usize, base_url: &str, build_time: &str) -> 
         let _ = write!(
             xml,
             "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{url}</id>\n    <updated>{date}T00:00:00Z</updated>\n",
-            escape_attr(&entry.title),
+            escape(&entry.title),
             url = uri(&url),
         );
         if let Some(d) = &file.front.description {
-            let _ = writeln!(xml, "    <summary>{}</summary>", escape_attr(d));
+            let _ = writeln!(xml, "    <summary>{}</summary>", escape(d));
         }
         xml.push_str("  </entry>\n");
     }

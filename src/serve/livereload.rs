@@ -88,29 +88,13 @@ fn rfind_ascii_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
         .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The page served when no build has succeeded yet (say, a broken
 /// config.toml at startup). The script shows the same message as an overlay
 /// and reloads the page once a build succeeds.
 pub fn error_page(message: &str, build: &str) -> Vec<u8> {
     let html = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Build failed · grassroots</title></head>\n<body style=\"font:16px/1.5 system-ui,sans-serif;margin:2em\"><h1>The site could not be built</h1>\n<p>Fix the problem below; this page reloads by itself when the build succeeds.</p>\n<pre style=\"white-space:pre-wrap\">{}</pre>\n</body></html>\n",
-        escape_html(message)
+        crate::html::escape(message)
     );
     inject(html.as_bytes(), build)
 }
