@@ -264,6 +264,10 @@ impl Drop for Server {
     }
 }
 
+/// How long the sources must stay quiet after an edit before the search
+/// index is brought up to date.
+const SEARCH_AFTER_QUIET: Duration = Duration::from_millis(300);
+
 /// Waits for changes and rebuilds, one build at a time; changes that arrive
 /// during a build are gathered into the next one.
 fn rebuild_loop(
@@ -274,7 +278,15 @@ fn rebuild_loop(
     quiet: bool,
 ) {
     // Dropping the watcher at the end stops its thread.
-    while let Ok(first) = rx.recv() {
+    let mut held: Option<Message> = None;
+    loop {
+        let first = match held.take() {
+            Some(m) => m,
+            None => match rx.recv() {
+                Ok(m) => m,
+                Err(_) => break,
+            },
+        };
         let mut changed: Vec<PathBuf> = Vec::new();
         let mut stop = false;
         for message in std::iter::once(first).chain(rx.try_iter()) {
@@ -301,17 +313,28 @@ fn rebuild_loop(
         let names: Vec<String> = changed.iter().map(|p| watcher.display(p)).collect();
         report(&outcome, &names, quiet, false);
         state.publish(&outcome);
-        // The browser reloads first; the search index catches up after.
-        match rebuilder.refresh_search() {
-            Some(Ok(took)) => log(
-                quiet,
-                &format!("search index updated in {} ms", took.as_millis()),
-            ),
-            Some(Err(e)) => log(quiet, &format!("warning: search index not updated: {e}")),
-            None => {}
-        }
         for problem in watcher.update(rebuilder.options()) {
             log(quiet, &format!("warning: {problem}"));
+        }
+        // The browser reloads first; the search index catches up once the
+        // editor pauses, so quick successive saves never wait for it.
+        if rebuilder.has_stale_search() {
+            match rx.recv_timeout(SEARCH_AFTER_QUIET) {
+                Ok(m) => {
+                    held = Some(m);
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+            match rebuilder.refresh_search() {
+                Some(Ok(took)) => log(
+                    quiet,
+                    &format!("search index updated in {} ms", took.as_millis()),
+                ),
+                Some(Err(e)) => log(quiet, &format!("warning: search index not updated: {e}")),
+                None => {}
+            }
         }
     }
 }

@@ -136,6 +136,11 @@ impl Rebuilder {
         }
     }
 
+    /// An edit left a search index behind the pages.
+    pub fn has_stale_search(&self) -> bool {
+        !self.stale_search.is_empty()
+    }
+
     /// Brings search indexes up to date after incremental edits; run after
     /// the browser was told to reload, which never waits for the index.
     pub fn refresh_search(&mut self) -> Option<Result<Duration>> {
