@@ -204,6 +204,55 @@ struct Scratch {
     occ: Vec<(u32, u32, u32)>,
     kept: Vec<u32>,
     spans: Vec<(u32, usize, usize)>,
+    stems: crate::tokenize::StemCache,
+}
+
+/// Global vocabulary and postings in input order, filled batch by batch.
+#[derive(Default)]
+struct Merger {
+    gids: HashMap<String, u32>,
+    names: Vec<String>,
+    post_term: Vec<u32>,
+    post_doc: Vec<u32>,
+    post_w: Vec<u32>,
+    post_data: Vec<u8>,
+    post_end: Vec<u32>,
+    doc_len: Vec<u32>,
+    blocks: Vec<Block>,
+    first_block: Vec<u32>,
+}
+
+impl Merger {
+    fn merge(&mut self, outs: Vec<DocTerms>) {
+        for out in outs {
+            let doc_id = self.doc_len.len() as u32;
+            self.doc_len.push(out.length);
+            self.first_block.push(self.blocks.len() as u32);
+            self.blocks.extend(out.blocks);
+            let mut start = 0usize;
+            let mut dstart = 0usize;
+            for (i, &end) in out.term_end.iter().enumerate() {
+                let term = &out.vocab[start..end as usize];
+                start = end as usize;
+                let gid = match self.gids.get(term) {
+                    Some(&g) => g,
+                    None => {
+                        let g = self.names.len() as u32;
+                        self.names.push(term.to_string());
+                        self.gids.insert(term.to_string(), g);
+                        g
+                    }
+                };
+                self.post_term.push(gid);
+                self.post_doc.push(doc_id);
+                self.post_w.push(out.weighted[i]);
+                let dend = out.data_end[i] as usize;
+                self.post_data.extend_from_slice(&out.data[dstart..dend]);
+                dstart = dend;
+                self.post_end.push(self.post_data.len() as u32);
+            }
+        }
+    }
 }
 
 /// Documents tokenized at once; bounds the memory of per-document data.
@@ -214,54 +263,48 @@ pub fn invert(language: Language, docs: &[Document]) -> Inverted {
     let mut doc_order: Vec<u32> = (0..docs.len() as u32).collect();
     doc_order.sort_by(|&a, &b| docs[a as usize].url.cmp(&docs[b as usize].url));
 
-    let mut gids: HashMap<String, u32> = HashMap::default();
-    let mut names: Vec<String> = Vec::new();
-    let mut post_term: Vec<u32> = Vec::new();
-    let mut post_doc: Vec<u32> = Vec::new();
-    let mut post_w: Vec<u32> = Vec::new();
-    let mut post_data: Vec<u8> = Vec::new();
-    let mut post_end: Vec<u32> = Vec::new();
-    let mut doc_len: Vec<u32> = Vec::with_capacity(docs.len());
-    let mut blocks = Vec::new();
-    let mut first_block = Vec::with_capacity(docs.len());
-
-    for batch in doc_order.chunks(BATCH_DOCS) {
-        let outs: Vec<DocTerms> = batch
+    let mut m = Merger::default();
+    m.doc_len.reserve(docs.len());
+    m.first_block.reserve(docs.len());
+    let tokenize = |batch: &[u32]| -> Vec<DocTerms> {
+        batch
             .par_iter()
             .map_init(
                 || (Tokenizer::new(language), Scratch::default()),
                 |(tok, scratch), &d| doc_terms(tok, scratch, &docs[d as usize]),
             )
-            .collect();
-        for out in outs {
-            let doc_id = doc_len.len() as u32;
-            doc_len.push(out.length);
-            first_block.push(blocks.len() as u32);
-            blocks.extend(out.blocks);
-            let mut start = 0usize;
-            let mut dstart = 0usize;
-            for (i, &end) in out.term_end.iter().enumerate() {
-                let term = &out.vocab[start..end as usize];
-                start = end as usize;
-                let gid = match gids.get(term) {
-                    Some(&g) => g,
-                    None => {
-                        let g = names.len() as u32;
-                        names.push(term.to_string());
-                        gids.insert(term.to_string(), g);
-                        g
-                    }
-                };
-                post_term.push(gid);
-                post_doc.push(doc_id);
-                post_w.push(out.weighted[i]);
-                let dend = out.data_end[i] as usize;
-                post_data.extend_from_slice(&out.data[dstart..dend]);
-                dstart = dend;
-                post_end.push(post_data.len() as u32);
-            }
-        }
+            .collect()
+    };
+    // Pipelined: batch k is merged (serially) while batch k + 1 is
+    // tokenized on the other threads.
+    let mut pending: Option<Vec<DocTerms>> = None;
+    for batch in doc_order.chunks(BATCH_DOCS) {
+        let prev = pending.take();
+        let (outs, ()) = rayon::join(
+            || tokenize(batch),
+            || {
+                if let Some(p) = prev {
+                    m.merge(p)
+                }
+            },
+        );
+        pending = Some(outs);
     }
+    if let Some(p) = pending {
+        m.merge(p);
+    }
+    let Merger {
+        gids,
+        names,
+        post_term,
+        post_doc,
+        post_w,
+        post_data,
+        post_end,
+        doc_len,
+        blocks,
+        first_block,
+    } = m;
     drop(gids);
 
     let total_len: f64 = doc_len.iter().map(|&l| l as f64).sum();
@@ -353,6 +396,7 @@ fn doc_terms(tok: &Tokenizer, s: &mut Scratch, doc: &Document) -> DocTerms {
         occ,
         kept,
         spans,
+        stems,
     } = s;
     let mut add = |term: &str, block: u32, pos: u32, occ: &mut Vec<(u32, u32, u32)>| {
         let id = match local.get(term) {
@@ -367,7 +411,7 @@ fn doc_terms(tok: &Tokenizer, s: &mut Scratch, doc: &Document) -> DocTerms {
         };
         occ.push((id, block, pos));
     };
-    tok.scan(&doc.title, 0, |t, p| add(t, 0, p, occ));
+    tok.scan_cached(&doc.title, 0, Some(stems), |t, p| add(t, 0, p, occ));
 
     for (chunk_no, chunk) in doc.chunks.iter().enumerate() {
         let pieces = split_blocks(&chunk.text);
@@ -376,7 +420,7 @@ fn doc_terms(tok: &Tokenizer, s: &mut Scratch, doc: &Document) -> DocTerms {
             if i == 0
                 && let Some(h) = &chunk.heading
             {
-                tok.scan(h, 0, |t, p| {
+                tok.scan_cached(h, 0, Some(stems), |t, p| {
                     if p < HEADING_SPAN {
                         add(t, block, p, occ)
                     }
@@ -384,7 +428,7 @@ fn doc_terms(tok: &Tokenizer, s: &mut Scratch, doc: &Document) -> DocTerms {
             }
             let mut pos = HEADING_SPAN;
             for para in piece.split('\n') {
-                pos = tok.scan(para, pos, |t, p| add(t, block, p, occ)) + 1;
+                pos = tok.scan_cached(para, pos, Some(stems), |t, p| add(t, block, p, occ)) + 1;
             }
             blocks.push(Block {
                 chunk: chunk_no as u32,
