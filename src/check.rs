@@ -2,7 +2,6 @@
 //! anything. Fast enough for every commit: no templates, no index, no files.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -164,9 +163,4 @@ fn orphans(site: &Site) -> Vec<String> {
         .collect();
     out.sort();
     out
-}
-
-/// For messages: the site folder as the user named it.
-pub fn describe(site_dir: &Path) -> String {
-    site_dir.display().to_string()
 }
