@@ -93,18 +93,10 @@ pub fn sel(s: &str) -> Selector {
 
 /// Text of the first element matching `selector`, whitespace collapsed.
 pub fn text(doc: &Html, selector: &str) -> String {
-    doc.select(&sel(selector))
-        .next()
-        .map(|e| {
-            e.text()
-                .collect::<String>()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default()
+    texts(doc, selector).into_iter().next().unwrap_or_default()
 }
 
+/// Text of every element matching `selector`, whitespace collapsed.
 pub fn texts(doc: &Html, selector: &str) -> Vec<String> {
     doc.select(&sel(selector))
         .map(|e| {
