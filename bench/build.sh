@@ -26,14 +26,7 @@ need_cmd hugo hugo
 [ -x /usr/bin/time ] || apt_install time
 [ -x /usr/bin/time ] || die "/usr/bin/time missing (apt-get install time)"
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-build.XXXXXX")
-cleanup() { if [ "${KEEP:-0}" = 1 ]; then say "bench: kept $TMP"; else rm -rf "$TMP"; fi; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-grassroots_binary "$TMP/grassroots"
-revision=$(repo_revision)  # of the tree the binary was built from
-GR="$TMP/grassroots"
+bench_setup build
 hugo_version=$(hugo version | head -1)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 

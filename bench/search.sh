@@ -22,18 +22,11 @@ if [ ! -x "$CHROMIUM" ]; then apt_install chromium; fi
 [ -x "$CHROMIUM" ] || die "no Chromium at $CHROMIUM (set CHROMIUM=...)"
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-search.XXXXXX")
 HTTP_PID=""
-cleanup() {
+bench_before_cleanup() {
   if [ -n "$HTTP_PID" ]; then kill "$HTTP_PID" 2>/dev/null || true; wait "$HTTP_PID" 2>/dev/null || true; fi
-  if [ "${KEEP:-0}" = 1 ]; then say "bench: kept $TMP"; else rm -rf "$TMP"; fi
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-grassroots_binary "$TMP/grassroots"
-revision=$(repo_revision)  # of the tree the binary was built from
-GR="$TMP/grassroots"
+bench_setup search
 SITE="$TMP/site"
 PUBLIC="$SITE/public"
 

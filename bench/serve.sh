@@ -29,7 +29,6 @@ need_cmd curl curl
 need_cmd hugo hugo
 need_cmd wrk wrk
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-serve.XXXXXX")
 SERVER_PID=""
 stop_server() {
   [ -n "$SERVER_PID" ] || return 0
@@ -40,16 +39,8 @@ stop_server() {
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=""
 }
-cleanup() {
-  stop_server
-  if [ "${KEEP:-0}" = 1 ]; then say "bench: kept $TMP"; else rm -rf "$TMP"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-grassroots_binary "$TMP/grassroots"
-revision=$(repo_revision)  # of the tree the binary was built from
-GR="$TMP/grassroots"
+bench_before_cleanup() { stop_server; }
+bench_setup serve
 hugo_version=$(hugo version | head -1)
 wrk_version=$(wrk -v 2>&1 | head -1 | awk '{print $1, $2}' || true)
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)

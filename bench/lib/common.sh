@@ -63,3 +63,20 @@ npm_deps() {
     (cd "$BENCH_DIR" && npm ci --no-audit --no-fund >&2) || die "npm ci failed in $BENCH_DIR"
   fi
 }
+
+# bench_setup NAME: a temporary folder $TMP (removed on exit unless KEEP=1),
+# the release binary at $GR and the revision it was built from in $revision.
+# A script that starts servers defines bench_before_cleanup to stop them.
+bench_setup() {
+  TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-$1.XXXXXX")
+  trap _bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+  grassroots_binary "$TMP/grassroots"
+  revision=$(repo_revision)  # of the tree the binary was built from
+  GR="$TMP/grassroots"
+}
+
+_bench_cleanup() {
+  if declare -F bench_before_cleanup >/dev/null; then bench_before_cleanup; fi
+  if [ "${KEEP:-0}" = 1 ]; then say "bench: kept $TMP"; else rm -rf "$TMP"; fi
+}

@@ -14,6 +14,7 @@ import { chromium } from "playwright-core";
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
+import { CHROMIUM_ARGS } from "../../tests/e2e/chromium-flags.mjs";
 
 const [base, publicDir, sub, tsv, outJson] = process.argv.slice(2);
 if (!outJson) {
@@ -34,17 +35,7 @@ const profile = mkdtempSync(join(tmpdir(), "bench-chromium-"));
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disk-cache-dir=" + join(profile, "cache"),
-  ],
+  args: [...CHROMIUM_ARGS, "--disk-cache-dir=" + join(profile, "cache")],
 });
 const out = [];
 try {

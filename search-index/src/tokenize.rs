@@ -260,6 +260,11 @@ impl Tokenizer {
         out
     }
 
+    /// Just the terms of `text`, in order (what tests and tools compare).
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        self.tokenize(text).into_iter().map(|t| t.term).collect()
+    }
+
     /// The term a single word becomes (lowercase, cut, stemmed).
     pub fn word_term(&self, word: &str) -> String {
         let mut out = String::new();
@@ -316,11 +321,7 @@ mod tests {
     use super::*;
 
     fn terms(lang: Language, text: &str) -> Vec<String> {
-        Tokenizer::new(lang)
-            .tokenize(text)
-            .into_iter()
-            .map(|t| t.term)
-            .collect()
+        Tokenizer::new(lang).terms(text)
     }
 
     #[test]

@@ -3,11 +3,7 @@ use grassroots_search::index::{HEADING_SPAN, invert};
 use grassroots_search::{Document, Language, SearchError, TextChunk, Tokenizer, build_index};
 
 fn terms(lang: Language, text: &str) -> Vec<String> {
-    Tokenizer::new(lang)
-        .tokenize(text)
-        .into_iter()
-        .map(|t| t.term)
-        .collect()
+    Tokenizer::new(lang).terms(text)
 }
 
 fn doc(url: &str, title: &str, text: &str) -> Document {

@@ -11,17 +11,8 @@ import { chromium } from "playwright-core";
 export const E2E_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(E2E_DIR, "../..");
 export const ARTIFACTS = path.join(E2E_DIR, "artifacts");
-export const CHROMIUM = "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM, CHROMIUM_ARGS } from "./chromium-flags.mjs";
+export { CHROMIUM, CHROMIUM_ARGS };
 
 // ------------------------------------------------------------------ builds
 
