@@ -642,6 +642,8 @@ pub(crate) fn render_document(
         None => "page.html",
     };
     let page_html = print::resolve_for_page(&rendered.html, site, url);
+    // The print page that holds this document, if any.
+    let print_home = print_section(site, inputs.printable, lang, id);
     let date_format = i18n.get(lang, "date_format");
     let hood = context::neighbourhood(site, lang, id, date_format);
     let text_lang_idx = file.map_or(lang, |f| f.lang);
@@ -730,8 +732,7 @@ pub(crate) fn render_document(
         nav_html,
         assets: inputs.assets,
         search_entry: inputs.search_entry,
-        print_href: print_section(site, inputs.printable, lang, id)
-            .map(|s| site.href(url, &print_url(&view.entries[s].url))),
+        print_href: print_home.map(|s| site.href(url, &print_url(&view.entries[s].url))),
     };
     let tera_ctx = tera::Context::from_serialize(&ctx)
         .map_err(|e| Error::new(format!("could not prepare the template context: {e}")))?;
@@ -741,6 +742,12 @@ pub(crate) fn render_document(
             Some(f) => e.while_rendering(&f.display_path),
             None => e,
         })?;
+    // Keep the Markdown's HTML only for the print pages: held for every
+    // document it would be most of a large build's memory.
+    let mut rendered = rendered;
+    if print_home.is_none() {
+        rendered.html = String::new();
+    }
     Ok((
         html,
         RenderedDoc {
