@@ -981,8 +981,9 @@ pub(crate) fn build_search(
     entries: &[Option<String>],
     only_lang: Option<usize>,
 ) -> Result<Vec<OutFile>> {
+    // One language after the other: each index build is parallel inside, and
+    // building two at once doubles the peak memory for little gain.
     let per_lang: Vec<Result<Vec<OutFile>>> = (0..site.config.languages.len())
-        .into_par_iter()
         .filter(|lang| only_lang.is_none_or(|l| l == *lang))
         .map(|lang| {
             let Some(entry_path) = &entries[lang] else {
