@@ -37,6 +37,12 @@ pub struct BuildOptions {
     pub progress: bool,
     /// Overrides `precompress` in config.toml.
     pub precompress: Option<bool>,
+    /// Keep every document's rendered Markdown after the build. The dev
+    /// server does, to re-render pages and print pages after an edit without
+    /// rendering their neighbours' Markdown again; a plain build drops each
+    /// document's HTML as soon as its print pages are written, which keeps
+    /// a large site's memory near the size of one section.
+    pub keep_html: bool,
 }
 
 /// What a build did, for the one-line summary.
@@ -193,7 +199,7 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
             skipped.other_files[0].display()
         ));
     }
-    let site = Site::new(config, sources)?;
+    let mut site = Site::new(config, sources)?;
     for dir in &site.implicit_sections {
         warnings.push(format!(
             "content/{dir}/ has pages but no _index.md; its title is the folder name"
@@ -232,7 +238,7 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
     let search_entries: Vec<Option<String>> = (0..site.config.languages.len())
         .map(|l| search_entry_name(&site, l))
         .collect();
-    let rendered = render_all(
+    let mut rendered = render_all(
         &site,
         &renderer,
         &i18n,
@@ -240,12 +246,25 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
         &search_entries,
         &staging,
         opts.progress,
+        opts.keep_html,
     )?;
     stages.push(("render", t.elapsed()));
 
     // index
     let t = Instant::now();
-    let search_files = build_search(&site, &rendered.docs, &search_entries, None)?;
+    if !opts.keep_html {
+        // Nothing reads the Markdown again: give its memory to the index.
+        for source in &mut site.sources {
+            source.body = String::new();
+        }
+    }
+    let search_files = build_search(
+        &site,
+        &mut rendered.docs,
+        &search_entries,
+        None,
+        opts.keep_html,
+    )?;
     stages.push(("index", t.elapsed()));
 
     // write
@@ -391,6 +410,7 @@ impl LinkResolver for Resolver<'_> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_all(
     site: &Site,
     renderer: &Renderer,
@@ -399,6 +419,7 @@ fn render_all(
     search_entries: &[Option<String>],
     out: &dyn Sink,
     progress: bool,
+    keep_html: bool,
 ) -> Result<RenderState> {
     let config = &site.config;
     let n_langs = config.languages.len();
@@ -441,73 +462,92 @@ fn render_all(
         .collect();
     check_print_urls(site, &printable)?;
 
-    let jobs: Vec<(usize, NodeId)> = (0..n_langs)
-        .flat_map(|l| site.views[l].reading_order.iter().map(move |&n| (l, n)))
-        .collect();
-    let bar = progress_bar(progress, jobs.len());
-    let results: Vec<Result<RenderedDoc>> = jobs
+    // Documents are rendered in groups, one per top printable section: when
+    // a group is done its print pages are written and its Markdown HTML can
+    // go, so a large build holds a few sections' HTML, not the whole site's.
+    let groups = render_groups(site, &printable);
+    let bar = progress_bar(
+        progress,
+        site.views.iter().map(|v| v.reading_order.len()).sum(),
+    );
+    let results: Vec<Result<Vec<RenderedDoc>>> = groups
         .par_iter()
-        .map(|&(lang, id)| {
-            let doc = render_document(
+        .map(|group| {
+            let rendered: Vec<Result<RenderedDoc>> = group
+                .docs
+                .par_iter()
+                .map(|&(lang, id)| {
+                    let doc = render_document(
+                        site,
+                        renderer,
+                        i18n,
+                        &DocInputs {
+                            lang,
+                            id,
+                            site_ctx: &site_ctxs[lang],
+                            lang_ctx: &languages[lang],
+                            assets,
+                            navs: &navs,
+                            search_entry: search_entries[lang].as_deref(),
+                            printable: &printable,
+                        },
+                    )
+                    .and_then(|(html, doc)| {
+                        out.put(
+                            &format!("{}index.html", site.views[lang].entries[id].url),
+                            html.as_bytes(),
+                        )?;
+                        Ok(doc)
+                    });
+                    if let Some(b) = &bar {
+                        b.inc(1);
+                    }
+                    doc
+                })
+                .collect();
+            let mut docs = collect_all(rendered)?;
+            render_print_pages(
                 site,
                 renderer,
                 i18n,
-                &DocInputs {
-                    lang,
-                    id,
-                    site_ctx: &site_ctxs[lang],
-                    lang_ctx: &languages[lang],
-                    assets,
-                    navs: &navs,
-                    search_entry: search_entries[lang].as_deref(),
-                    printable: &printable,
-                },
-            )
-            .and_then(|(html, doc)| {
-                out.put(
-                    &format!("{}index.html", site.views[lang].entries[id].url),
-                    html.as_bytes(),
-                )?;
-                Ok(doc)
-            });
-            if let Some(b) = &bar {
-                b.inc(1);
+                &site_ctxs,
+                &languages,
+                assets,
+                &group.print_sections,
+                &docs,
+                out,
+            )?;
+            if !keep_html {
+                for d in &mut docs {
+                    d.markdown.html = String::new();
+                }
             }
-            doc
+            Ok(docs)
         })
         .collect();
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut docs = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(d) => docs.push(d),
-            Err(e) => errors.push(e),
-        }
-    }
-    if let Some(e) = Error::combine(errors) {
-        // One broken template fails every page that uses it: say so once.
-        return Err(e.dedup());
-    }
-    check_anchors(site, &docs)?;
-    let print_jobs: Vec<(usize, NodeId)> = printable
+    // One broken template fails every page that uses it: say so once.
+    let mut docs: Vec<RenderedDoc> = collect_all(results)
+        .map_err(Error::dedup)?
+        .into_iter()
+        .flatten()
+        .collect();
+    // Back into reading order: the search index numbers documents in it.
+    let position: HashMap<(usize, NodeId), usize> = site
+        .views
         .iter()
         .enumerate()
-        .flat_map(|(l, set)| set.iter().map(move |&s| (l, s)))
+        .flat_map(|(l, v)| {
+            v.reading_order
+                .iter()
+                .enumerate()
+                .map(move |(i, &n)| ((l, n), i))
+        })
         .collect();
-    render_print_pages(
-        site,
-        renderer,
-        i18n,
-        &site_ctxs,
-        &languages,
-        assets,
-        &print_jobs,
-        &docs,
-        out,
-    )?;
+    docs.sort_by_key(|d| (d.lang, position[&(d.lang, d.node)]));
+    check_anchors(site, &docs)?;
     for (lang, l) in config.languages.iter().enumerate() {
         render_not_found(
             site,
@@ -530,6 +570,83 @@ fn render_all(
         navs,
         printable,
     })
+}
+
+/// Documents rendered together, and the print pages written once they are.
+#[derive(Default)]
+struct RenderGroup {
+    docs: Vec<(usize, NodeId)>,
+    print_sections: Vec<(usize, NodeId)>,
+}
+
+/// One group per language and top printable section (its whole subtree,
+/// with every print page inside it), and one for the documents that no
+/// print page holds.
+fn render_groups(site: &Site, printable: &[HashSet<NodeId>]) -> Vec<RenderGroup> {
+    let mut groups: Vec<RenderGroup> = Vec::new();
+    let mut index: HashMap<(usize, NodeId), usize> = HashMap::new();
+    let mut group_for = |key: (usize, NodeId), groups: &mut Vec<RenderGroup>| {
+        *index.entry(key).or_insert_with(|| {
+            groups.push(RenderGroup::default());
+            groups.len() - 1
+        })
+    };
+    let mut loose = RenderGroup::default();
+    for (lang, view) in site.views.iter().enumerate() {
+        for &id in &view.reading_order {
+            match top_printable(site, printable, lang, id) {
+                Some(top) => {
+                    let g = group_for((lang, top), &mut groups);
+                    groups[g].docs.push((lang, id));
+                }
+                None => loose.docs.push((lang, id)),
+            }
+        }
+        let mut sections: Vec<NodeId> = printable[lang].iter().copied().collect();
+        sections.sort_unstable();
+        for s in sections {
+            if let Some(top) = top_printable(site, printable, lang, s) {
+                let g = group_for((lang, top), &mut groups);
+                groups[g].print_sections.push((lang, s));
+            }
+        }
+    }
+    groups.push(loose);
+    groups
+}
+
+/// The highest printable section at or above `id`.
+fn top_printable(
+    site: &Site,
+    printable: &[HashSet<NodeId>],
+    lang: usize,
+    id: NodeId,
+) -> Option<NodeId> {
+    let mut top = None;
+    let mut cur = Some(id);
+    while let Some(n) = cur {
+        if printable[lang].contains(&n) {
+            top = Some(n);
+        }
+        cur = site.nodes[n].parent;
+    }
+    top
+}
+
+/// Every value, or every error combined into one.
+fn collect_all<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
+    let mut values = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(v) => values.push(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    match Error::combine(errors) {
+        Some(e) => Err(e),
+        None => Ok(values),
+    }
 }
 
 /// What rendering leaves for the index, the checks and later rebuilds.
@@ -975,11 +1092,14 @@ pub(crate) fn search_dir(site: &Site, lang: usize) -> String {
 /// A file to write: path from the root, bytes.
 type OutFile = (String, Vec<u8>);
 
+/// The documents' text chunks are moved into the index unless `keep_chunks`
+/// (the dev server keeps them for the next refresh).
 pub(crate) fn build_search(
     site: &Site,
-    docs: &[RenderedDoc],
+    docs: &mut [RenderedDoc],
     entries: &[Option<String>],
     only_lang: Option<usize>,
+    keep_chunks: bool,
 ) -> Result<Vec<OutFile>> {
     // One language after the other: each index build is parallel inside, and
     // building two at once doubles the peak memory for little gain.
@@ -991,7 +1111,7 @@ pub(crate) fn build_search(
             };
             let view = &site.views[lang];
             let documents: Vec<grassroots_search::Document> = docs
-                .iter()
+                .iter_mut()
                 .filter(|d| d.lang == lang && indexed(site, lang, d.node))
                 .map(|d| grassroots_search::Document {
                     url: view.entries[d.node].url.clone(),
@@ -1002,7 +1122,10 @@ pub(crate) fn build_search(
                         .skip(1)
                         .map(|a| view.entries[a].title.clone())
                         .collect(),
-                    chunks: d.markdown.chunks.clone(),
+                    chunks: match keep_chunks {
+                        true => d.markdown.chunks.clone(),
+                        false => std::mem::take(&mut d.markdown.chunks),
+                    },
                 })
                 .collect();
             let dir = search_dir(site, lang);

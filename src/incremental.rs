@@ -306,7 +306,7 @@ impl Session {
             }
             let mut entries = self.search_entries.clone();
             entries[lang] = new_entry.clone();
-            let files = build_search(&self.site, &self.state.docs, &entries, Some(lang))?;
+            let files = build_search(&self.site, &mut self.state.docs, &entries, Some(lang), true)?;
             let out = InPlace {
                 root: self.output.clone(),
             };

@@ -104,6 +104,7 @@ fn main() -> ExitCode {
                 themes_dir: None,
                 progress: !quiet,
                 precompress: precompress.then_some(true),
+                keep_html: false,
             };
             match build(&opts) {
                 Ok(report) => {

@@ -51,7 +51,9 @@ pub struct Outcome {
 
 impl Rebuilder {
     /// `opts.output_dir` is ignored: builds go into a temporary folder.
-    pub fn new(opts: BuildOptions) -> Result<Rebuilder> {
+    pub fn new(mut opts: BuildOptions) -> Result<Rebuilder> {
+        // Edits re-render print pages from their members' kept HTML.
+        opts.keep_html = true;
         let dir = tempfile::Builder::new()
             .prefix("grassroots-serve-")
             .tempdir()
