@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{self, Kind};
+use crate::content::{self, Kind, SourceFile};
 use crate::error::{Error, Result};
 use crate::markdown::{self, LinkResolver, Rendered, ResolvedLink};
 use crate::output::{self, Sink, Staging};
@@ -250,6 +250,17 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
     )?;
     stages.push(("render", t.elapsed()));
 
+    if opts.keep_html {
+        rendered.shells = shell_hashes(
+            &site,
+            &i18n,
+            &assets,
+            &search_entries,
+            &rendered,
+            &rendered.docs.iter().collect::<Vec<_>>(),
+        );
+    }
+
     // index
     let t = Instant::now();
     if !opts.keep_html {
@@ -425,32 +436,7 @@ fn render_all(
     let n_langs = config.languages.len();
     let (languages, site_ctxs) = contexts(site);
 
-    // The sidebar is rendered once per language and section, then only
-    // personalised per page: rendering it for every page would cost as much
-    // as the pages themselves on large sites.
-    let total_nodes = site.nodes.len();
-    let expand_all = total_nodes <= config.raw.navigation.expand_all_below;
-    let sections: Vec<(usize, NodeId)> = (0..n_langs)
-        .flat_map(|l| {
-            site.nodes
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| n.kind == Kind::Section)
-                .map(move |(id, _)| (l, id))
-        })
-        .collect();
-    let navs: HashMap<(usize, NodeId), String> = sections
-        .par_iter()
-        .map(|&(lang, section)| {
-            let mut ctx = tera::Context::new();
-            ctx.insert("nav", &context::nav_tree(site, lang, section, expand_all));
-            ctx.insert("lang", &languages[lang]);
-            ctx.insert("site", &site_ctxs[lang]);
-            renderer
-                .render(lang, "partials/nav.html", &ctx)
-                .map(|html| ((lang, section), html))
-        })
-        .collect::<Result<_>>()?;
+    let navs = render_navs(site, renderer, &languages, &site_ctxs, None)?;
 
     let printable: Vec<HashSet<NodeId>> = (0..n_langs)
         .map(|l| match config.raw.print.enabled {
@@ -491,6 +477,8 @@ fn render_all(
                             search_entry: search_entries[lang].as_deref(),
                             printable: &printable,
                         },
+                        None,
+                        keep_html,
                     )
                     .and_then(|(html, doc)| {
                         out.put(
@@ -548,7 +536,7 @@ fn render_all(
         .collect();
     docs.sort_by_key(|d| (d.lang, position[&(d.lang, d.node)]));
     check_anchors(site, &docs)?;
-    for (lang, l) in config.languages.iter().enumerate() {
+    for lang in 0..n_langs {
         render_not_found(
             site,
             renderer,
@@ -556,20 +544,92 @@ fn render_all(
             &languages[lang],
             assets,
             search_entries[lang].as_deref(),
-            &navs,
+            &navs.html,
             out,
             lang,
         )?;
-        let _ = l;
     }
     if config.raw.default_language_in_subdir {
         out.put("index.html", language_picker(site).as_bytes())?;
     }
     Ok(RenderState {
         docs,
+        shells: HashMap::new(),
         navs,
         printable,
     })
+}
+
+/// The sidebars of a site: HTML per (language, section), with
+/// [`context::ROOT_MARKER`] for the root prefix, and a hash of the tree each
+/// was rendered from.
+#[derive(Default)]
+pub struct Navs {
+    pub html: HashMap<(usize, NodeId), String>,
+    trees: HashMap<(usize, NodeId), u64>,
+}
+
+impl Navs {
+    /// The sidebars whose tree differs from `old`'s.
+    pub fn changed_from(&self, old: &Navs) -> HashSet<(usize, NodeId)> {
+        self.trees
+            .iter()
+            .filter(|(key, hash)| old.trees.get(key) != Some(hash))
+            .map(|(key, _)| *key)
+            .collect()
+    }
+}
+
+/// Renders the sidebar of every (language, section). It is rendered once
+/// per section and only personalised per page: rendering it for every page
+/// would cost as much as the pages themselves on large sites. A sidebar
+/// whose tree is unchanged from `previous` is reused as it was.
+pub(crate) fn render_navs(
+    site: &Site,
+    renderer: &Renderer,
+    languages: &[LanguageCtx],
+    site_ctxs: &[SiteCtx],
+    previous: Option<&Navs>,
+) -> Result<Navs> {
+    let expand_all = site.nodes.len() <= site.config.raw.navigation.expand_all_below;
+    let sections: Vec<(usize, NodeId)> = (0..site.config.languages.len())
+        .flat_map(|l| {
+            site.nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.kind == Kind::Section)
+                .map(move |(id, _)| (l, id))
+        })
+        .collect();
+    let rendered: Vec<((usize, NodeId), String, u64)> = sections
+        .par_iter()
+        .map(|&(lang, section)| {
+            let tree = context::nav_tree(site, lang, section, expand_all);
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            let _ = serde_json::to_writer(HashWriter(&mut hasher), &tree);
+            let hash = hasher.digest();
+            let key = (lang, section);
+            if let Some(prev) = previous
+                && prev.trees.get(&key) == Some(&hash)
+                && let Some(html) = prev.html.get(&key)
+            {
+                return Ok((key, html.clone(), hash));
+            }
+            let mut ctx = tera::Context::new();
+            ctx.insert("nav", &tree);
+            ctx.insert("lang", &languages[lang]);
+            ctx.insert("site", &site_ctxs[lang]);
+            renderer
+                .render(lang, "partials/nav.html", &ctx)
+                .map(|html| (key, html, hash))
+        })
+        .collect::<Result<_>>()?;
+    let mut navs = Navs::default();
+    for (key, html, hash) in rendered {
+        navs.html.insert(key, html);
+        navs.trees.insert(key, hash);
+    }
+    Ok(navs)
 }
 
 /// Documents rendered together, and the print pages written once they are.
@@ -652,8 +712,10 @@ fn collect_all<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
 /// What rendering leaves for the index, the checks and later rebuilds.
 pub struct RenderState {
     pub docs: Vec<RenderedDoc>,
-    /// Sidebar HTML per (language, section), with the root marker.
-    pub navs: HashMap<(usize, NodeId), String>,
+    /// [`shell_hash`] per (language, node); only kept for the dev server
+    /// (`BuildOptions::keep_html`), empty otherwise.
+    pub shells: HashMap<(usize, NodeId), u64>,
+    pub navs: Navs,
     /// Sections with a print page, per language.
     pub printable: Vec<HashSet<NodeId>>,
 }
@@ -710,41 +772,88 @@ pub(crate) struct DocInputs<'a> {
     pub site_ctx: &'a SiteCtx<'a>,
     pub lang_ctx: &'a LanguageCtx<'a>,
     pub assets: &'a BTreeMap<String, String>,
-    pub navs: &'a HashMap<(usize, NodeId), String>,
+    pub navs: &'a Navs,
     pub search_entry: Option<&'a str>,
     /// Sections with a print page, per language.
     pub printable: &'a [HashSet<NodeId>],
 }
 
+/// Renders one document's page. `markdown` is its Markdown rendered before,
+/// when the text is unchanged (with the HTML kept); it is rendered afresh
+/// otherwise. Unless `keep_html`, the Markdown's HTML is dropped from the
+/// result when no print page needs it.
 pub(crate) fn render_document(
     site: &Site,
     renderer: &Renderer,
     i18n: &I18n,
     inputs: &DocInputs,
+    markdown: Option<&Rendered>,
+    keep_html: bool,
 ) -> Result<(String, RenderedDoc)> {
     let DocInputs { lang, id, .. } = *inputs;
-    let config = &site.config;
-    let view = &site.views[lang];
-    let entry = &view.entries[id];
-    let node = &site.nodes[id];
-    let url = entry.url.as_str();
-    let root = crate::site::root_prefix(url);
+    let entry = &site.views[lang].entries[id];
     let file = entry.source.map(|s| &site.sources[s]);
-
-    let rendered = match file {
-        Some(f) => markdown::render(
+    let rendered = match (markdown, file) {
+        (Some(previous), _) => previous.clone(),
+        (None, Some(f)) => markdown::render(
             &f.body,
             &markdown::RenderContext {
                 file: &f.display_path,
                 body_line: f.body_line,
-                smart_punctuation: config.raw.markdown.smart_punctuation,
+                smart_punctuation: site.config.raw.markdown.smart_punctuation,
                 links: &print::LinkPlaceholders { site, lang },
                 id_prefix: "",
             },
         )?,
-        None => Rendered::default(),
+        (None, None) => Rendered::default(),
     };
-    let template = match file.and_then(|f| f.front.template.as_deref()) {
+    let template = template_for(site, renderer, id, file)?;
+    let page_html = print::resolve_for_page(&rendered.html, site, &entry.url);
+    let mut ctx = document_ctx(site, i18n, inputs, &rendered, &page_html);
+    ctx.nav_html = context::personalise_nav(
+        inputs
+            .navs
+            .html
+            .get(&(lang, nav_key(site, id)))
+            .map_or("", String::as_str),
+        &ctx.root,
+        &site.link_path(&entry.url),
+    );
+    let tera_ctx = tera::Context::from_serialize(&ctx)
+        .map_err(|e| Error::new(format!("could not prepare the template context: {e}")))?;
+    let html = renderer
+        .render(lang, template, &tera_ctx)
+        .map_err(|e| match file {
+            Some(f) => e.while_rendering(&f.display_path),
+            None => e,
+        })?;
+    // Keep the Markdown's HTML only for the print pages: held for every
+    // document it would be most of a large build's memory.
+    let has_print_page = ctx.print_href.is_some();
+    drop(ctx);
+    let mut rendered = rendered;
+    if !has_print_page && !keep_html {
+        rendered.html = String::new();
+    }
+    Ok((
+        html,
+        RenderedDoc {
+            lang,
+            node: id,
+            markdown: rendered,
+        },
+    ))
+}
+
+/// The template a document is rendered with: its front matter's
+/// `template`, else the one for its kind.
+fn template_for<'a>(
+    site: &Site,
+    renderer: &Renderer,
+    id: NodeId,
+    file: Option<&'a SourceFile>,
+) -> Result<&'a str> {
+    match file.and_then(|f| f.front.template.as_deref()) {
         Some(t) => {
             if !renderer.has_template(t) {
                 let f = file.expect("template comes from a file");
@@ -752,19 +861,46 @@ pub(crate) fn render_document(
                     .at(&f.display_path, f.front.line_of("template"), Some(1))
                     .hint("put it in the site's templates/ folder, or remove the `template` key to use the default"));
             }
-            t
+            Ok(t)
         }
-        None if id == ROOT => "index.html",
-        None if node.kind == Kind::Section => "section.html",
-        None => "page.html",
-    };
-    let page_html = print::resolve_for_page(&rendered.html, site, url);
+        None if id == ROOT => Ok("index.html"),
+        None if site.nodes[id].kind == Kind::Section => Ok("section.html"),
+        None => Ok("page.html"),
+    }
+}
+
+/// The section whose sidebar a document shows: its own, or its parent's.
+pub(crate) fn nav_key(site: &Site, id: NodeId) -> NodeId {
+    match site.nodes[id].kind {
+        Kind::Section => id,
+        Kind::Page => site.nodes[id].parent.unwrap_or(ROOT),
+    }
+}
+
+/// The template context of one document, from its rendered Markdown and
+/// the page's HTML of it. `nav_html` is left empty: [`render_document`]
+/// personalises the shared sidebar, and [`shell_hash`] stands for it by the
+/// sidebar's section instead.
+fn document_ctx<'a>(
+    site: &'a Site,
+    i18n: &'a I18n,
+    inputs: &DocInputs<'a>,
+    rendered: &'a Rendered,
+    page_html: &'a str,
+) -> DocumentCtx<'a> {
+    let DocInputs { lang, id, .. } = *inputs;
+    let config = &site.config;
+    let view = &site.views[lang];
+    let entry = &view.entries[id];
+    let node = &site.nodes[id];
+    let url = entry.url.as_str();
+    let file = entry.source.map(|s| &site.sources[s]);
     // The print page that holds this document, if any.
     let print_home = print_section(site, inputs.printable, lang, id);
     let date_format = i18n.get(lang, "date_format");
     let hood = context::neighbourhood(site, lang, id, date_format);
     let text_lang_idx = file.map_or(lang, |f| f.lang);
-    let (reading_minutes, cjk_chars, words) = context::reading(&rendered);
+    let (reading_minutes, cjk_chars, words) = context::reading(rendered);
     let translations: Vec<Translation> = config
         .languages
         .iter()
@@ -793,20 +929,10 @@ pub(crate) fn render_document(
             t
         })
         .collect();
-    let nav_key = if node.kind == Kind::Section {
-        id
-    } else {
-        node.parent.unwrap_or(ROOT)
-    };
-    let nav_html = context::personalise_nav(
-        inputs.navs.get(&(lang, nav_key)).map_or("", String::as_str),
-        &root,
-        &site.link_path(url),
-    );
-    let ctx = DocumentCtx {
+    DocumentCtx {
         site: inputs.site_ctx,
         lang: inputs.lang_ctx,
-        root: &root,
+        root: crate::site::root_prefix(url),
         home: site.href(url, &config.languages[lang].prefix),
         page: PageCtx {
             kind: if node.kind == Kind::Section {
@@ -817,7 +943,7 @@ pub(crate) fn render_document(
             is_home: id == ROOT,
             title: &entry.title,
             description: file.and_then(|f| f.front.description.as_deref()),
-            content: &page_html,
+            content: page_html,
             has_code: rendered.html.contains("<pre class=\"code\""),
             date: file
                 .and_then(|f| f.front.date)
@@ -846,33 +972,123 @@ pub(crate) fn render_document(
         } else {
             site.permalink(&site.views[text_lang_idx].entries[id].url)
         },
-        nav_html,
+        nav_html: String::new(),
         assets: inputs.assets,
         search_entry: inputs.search_entry,
         print_href: print_home.map(|s| site.href(url, &print_url(&view.entries[s].url))),
-    };
-    let tera_ctx = tera::Context::from_serialize(&ctx)
-        .map_err(|e| Error::new(format!("could not prepare the template context: {e}")))?;
-    let html = renderer
-        .render(lang, template, &tera_ctx)
-        .map_err(|e| match file {
-            Some(f) => e.while_rendering(&f.display_path),
-            None => e,
-        })?;
-    // Keep the Markdown's HTML only for the print pages: held for every
-    // document it would be most of a large build's memory.
-    let mut rendered = rendered;
-    if print_home.is_none() {
-        rendered.html = String::new();
     }
-    Ok((
-        html,
-        RenderedDoc {
-            lang,
-            node: id,
-            markdown: rendered,
-        },
-    ))
+}
+
+/// A hash of everything a document's page shows except what its own
+/// Markdown decides (the content, its table of contents and reading time):
+/// titles, URLs, neighbours, breadcrumbs, translations, front matter, the
+/// sidebar, and the URLs its links point to. After an edit of titles,
+/// weights or slugs, the dev server re-renders the pages whose hash
+/// changed; the others would come out byte for byte the same.
+pub(crate) fn shell_hash(
+    site: &Site,
+    i18n: &I18n,
+    inputs: &DocInputs,
+    link_targets: &[usize],
+) -> u64 {
+    use std::hash::Hasher;
+    let DocInputs { lang, id, .. } = *inputs;
+    let no_text = Rendered::default();
+    let ctx = document_ctx(site, i18n, inputs, &no_text, "");
+    // Every field, named so that a new one cannot be forgotten here. The
+    // site, language, assets and search entry are the same for every page
+    // of a session (a change to them is a full build, and a new search
+    // index is pointed at in place), so they are left out.
+    let DocumentCtx {
+        site: _,
+        lang: _,
+        assets: _,
+        search_entry: _,
+        nav_html: _, // stood for by its section and tree, below
+        root,
+        home,
+        page,
+        section,
+        breadcrumbs,
+        prev,
+        next,
+        translations,
+        alternates,
+        canonical,
+        print_href,
+    } = &ctx;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    // Serialising into the hasher cannot fail: every field is plain data.
+    let _ = serde_json::to_writer(
+        HashWriter(&mut hasher),
+        &(
+            root,
+            home,
+            page,
+            section,
+            breadcrumbs,
+            (prev, next),
+            (translations, alternates, canonical, print_href),
+        ),
+    );
+    let file = site.views[lang].entries[id]
+        .source
+        .map(|s| &site.sources[s]);
+    if let Some(t) = file.and_then(|f| f.front.template.as_deref()) {
+        hasher.write(t.as_bytes());
+    }
+    let nav = nav_key(site, id);
+    hasher.write_usize(nav);
+    hasher.write_u64(inputs.navs.trees.get(&(lang, nav)).copied().unwrap_or(0));
+    let n_langs = site.config.languages.len();
+    for &t in link_targets {
+        hasher.write(site.views[t % n_langs].entries[t / n_langs].url.as_bytes());
+        hasher.write_u8(0);
+    }
+    hasher.finish()
+}
+
+/// [`shell_hash`] of each of `docs`, as `state` renders them.
+pub(crate) fn shell_hashes(
+    site: &Site,
+    i18n: &I18n,
+    assets: &BTreeMap<String, String>,
+    search_entries: &[Option<String>],
+    state: &RenderState,
+    docs: &[&RenderedDoc],
+) -> HashMap<(usize, NodeId), u64> {
+    let (languages, site_ctxs) = contexts(site);
+    docs.par_iter()
+        .map(|d| {
+            let inputs = DocInputs {
+                lang: d.lang,
+                id: d.node,
+                site_ctx: &site_ctxs[d.lang],
+                lang_ctx: &languages[d.lang],
+                assets,
+                navs: &state.navs,
+                search_entry: search_entries[d.lang].as_deref(),
+                printable: &state.printable,
+            };
+            (
+                (d.lang, d.node),
+                shell_hash(site, i18n, &inputs, &d.markdown.link_targets),
+            )
+        })
+        .collect()
+}
+
+/// Feeds `serde_json` output straight into a hasher.
+struct HashWriter<'a>(&'a mut xxhash_rust::xxh3::Xxh3);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Every `@/page.md#anchor` must name an id that exists on the target.
@@ -931,7 +1147,7 @@ pub(crate) fn check_anchors(site: &Site, docs: &[RenderedDoc]) -> Result<()> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn render_not_found(
+pub(crate) fn render_not_found(
     site: &Site,
     renderer: &Renderer,
     site_ctx: &SiteCtx,
@@ -1155,7 +1371,7 @@ pub(crate) fn build_search(
 }
 
 /// "units/print/": where a section's print page lives.
-fn print_url(section_url: &str) -> String {
+pub(crate) fn print_url(section_url: &str) -> String {
     format!("{section_url}print/")
 }
 
@@ -1179,7 +1395,7 @@ pub(crate) fn print_section(
 }
 
 /// A page whose URL is a section's print URL would be overwritten.
-fn check_print_urls(site: &Site, printable: &[HashSet<NodeId>]) -> Result<()> {
+pub(crate) fn check_print_urls(site: &Site, printable: &[HashSet<NodeId>]) -> Result<()> {
     let mut errors = Vec::new();
     for (lang, sections) in printable.iter().enumerate() {
         let view = &site.views[lang];
@@ -1259,21 +1475,25 @@ pub(crate) fn render_print_pages(
 }
 
 /// sitemap.xml, robots.txt and the Atom feeds, which need absolute URLs.
-fn write_crawler_files(site: &Site, staging: &Staging, notes: &mut Vec<String>) -> Result<()> {
+pub(crate) fn write_crawler_files(
+    site: &Site,
+    staging: &dyn Sink,
+    notes: &mut Vec<String>,
+) -> Result<()> {
     let Some(base) = site.config.base_url.as_deref() else {
         notes.push("no base_url: sitemap.xml, robots.txt and feeds are skipped (set base_url or --base-url to get them)".into());
         return Ok(());
     };
-    staging.write(
+    staging.put(
         "sitemap.xml",
         output::sitemap::sitemap(site, base).as_bytes(),
     )?;
-    staging.write("robots.txt", output::sitemap::robots(base).as_bytes())?;
+    staging.put("robots.txt", output::sitemap::robots(base).as_bytes())?;
     let now = time::OffsetDateTime::now_utc();
     let now = format!("{}T00:00:00Z", now.date());
     for (lang, l) in site.config.languages.iter().enumerate() {
         if let Some(feed) = output::sitemap::atom_feed(site, lang, base, &now) {
-            staging.write(&format!("{}atom.xml", l.prefix), feed.as_bytes())?;
+            staging.put(&format!("{}atom.xml", l.prefix), feed.as_bytes())?;
         }
     }
     Ok(())

@@ -1,16 +1,24 @@
 //! Incremental rebuilds for the dev server.
 //!
-//! Most saves change only a page's text. [`Session::apply_edit`] handles
-//! exactly that case: it re-reads the changed files and, when their front
-//! matter and titles are unchanged, re-renders only the documents showing
-//! them (the page in its own language and any untranslated fallbacks) and
-//! the print pages that contain them, in place. The search index follows in
-//! a second step ([`Session::refresh_search`]) so the browser can reload
-//! first. Anything else — a new, deleted or renamed file, a title, weight,
-//! slug or draft change, a template, theme or config change — asks for a
-//! full build, which is always correct.
+//! [`Session::apply_edit`] handles edits of Markdown files the site already
+//! has, as long as the tree stays the same (same files, same languages,
+//! none becoming a draft):
 //!
-//! After either path the output is byte for byte what a fresh build of the
+//! * a body-only edit re-renders just the documents showing that text (the
+//!   page in its own language and any untranslated fallbacks) and the print
+//!   pages holding them;
+//! * a front matter edit (title, weight, slug, description, date …) also
+//!   recomputes every language's view of the tree and the sidebars, then
+//!   re-renders the documents whose [`shell_hash`] changed — those whose
+//!   page shows something that moved or was renamed — and removes pages
+//!   left at URLs that no longer exist.
+//!
+//! Either way the search index follows in a second step
+//! ([`Session::refresh_search`]) so the browser can reload first. A new,
+//! deleted or renamed file, a draft flag, a template, theme or config change
+//! asks for a full build, which is always correct.
+//!
+//! After any path the output is byte for byte what a fresh build of the
 //! same files writes (tests/serve_incremental.rs checks this).
 
 use std::collections::{HashMap, HashSet};
@@ -19,13 +27,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::build::{
-    DocInputs, RenderedDoc, Session, build_search, contexts, print_section, render_document,
-    render_print_pages, search_dir, search_entry_name,
+    DocInputs, RenderedDoc, Session, build_search, check_print_urls, contexts, nav_key,
+    print_section, print_url, render_document, render_navs, render_not_found, render_print_pages,
+    search_dir, search_entry_name, shell_hashes, write_crawler_files,
 };
 use crate::content::{self, SourceFile};
 use crate::error::{Error, Result};
 use crate::output::{InPlace, Sink};
-use crate::site::NodeId;
+use crate::site::{LangView, NodeId, Site};
 
 /// What an edit did.
 #[derive(Debug, PartialEq, Eq)]
@@ -40,22 +49,44 @@ pub enum Edit {
     NeedsFullBuild,
 }
 
+/// (language, node) of a document.
+type DocKey = (usize, NodeId);
+
+/// Nodes whose entry differs between `old_views` and the site's views in
+/// some language (title, URL, weight, neighbours, children …), or whose
+/// file was edited (its description and date show in its section's list).
+fn changed_nodes(old_views: &[LangView], site: &Site, sources: &[usize]) -> HashSet<NodeId> {
+    let mut changed = HashSet::new();
+    for (old, new) in old_views.iter().zip(&site.views) {
+        for (id, (a, b)) in old.entries.iter().zip(&new.entries).enumerate() {
+            if a != b || b.source.is_some_and(|s| sources.contains(&s)) {
+                changed.insert(id);
+            }
+        }
+    }
+    changed
+}
+
 impl Session {
     pub fn output(&self) -> &Path {
         &self.output
     }
 
-    /// Applies body-only edits of existing Markdown files in place. On an
-    /// error (a broken link in the new text) nothing is written and the
-    /// session is unchanged.
+    /// Applies edits of existing Markdown files in place. On an error (a
+    /// broken link in the new text, a slug that clashes) nothing is written
+    /// and the session is unchanged.
     pub fn apply_edit(&mut self, changed: &[PathBuf]) -> Result<Edit> {
         // Precompressed copies would go stale; such sites rebuild whole.
-        if self.site.config.raw.precompress {
+        if self.site.config.raw.precompress || self.state.shells.is_empty() {
             return Ok(Edit::NeedsFullBuild);
         }
-        let Some(updates) = self.body_only_updates(changed)? else {
+        let Some(updates) = self.changed_sources(changed)? else {
             return Ok(Edit::NeedsFullBuild);
         };
+        let body_only = updates.iter().all(|(index, file)| {
+            let old = &self.site.sources[*index];
+            file.front == old.front && file.title == old.title
+        });
         // Swap the new sources in; put the old ones back if rendering fails.
         let mut old = Vec::with_capacity(updates.len());
         for (index, file) in updates {
@@ -64,26 +95,29 @@ impl Session {
                 std::mem::replace(&mut self.site.sources[index], file),
             ));
         }
-        match self.rerender(&old.iter().map(|(i, _)| *i).collect::<Vec<_>>()) {
-            Ok(edit) => Ok(edit),
-            Err(e) => {
-                for (index, file) in old {
-                    self.site.sources[index] = file;
-                }
-                Err(e)
+        let sources: Vec<usize> = old.iter().map(|(i, _)| *i).collect();
+        let result = match body_only {
+            true => self.rerender_bodies(&sources),
+            false => self.restructure(&sources),
+        };
+        if result.is_err() {
+            for (index, file) in old {
+                self.site.sources[index] = file;
             }
         }
+        result
     }
 
-    /// The new versions of the changed files, when every change is a body
-    /// edit of a file the site already has; `None` otherwise.
-    fn body_only_updates(&self, changed: &[PathBuf]) -> Result<Option<Vec<(usize, SourceFile)>>> {
+    /// The new versions of the changed files, when every change is an edit
+    /// of a file the site already has that keeps its place in the tree;
+    /// `None` otherwise.
+    fn changed_sources(&self, changed: &[PathBuf]) -> Result<Option<Vec<(usize, SourceFile)>>> {
         if changed.is_empty() {
             return Ok(None);
         }
         let content_dir = self.opts.site_dir.join("content");
         let content_abs = content_dir.canonicalize().unwrap_or(content_dir.clone());
-        let mut updates = Vec::new();
+        let mut updates: Vec<(usize, SourceFile)> = Vec::new();
         for path in changed {
             if path.extension().is_none_or(|e| e != "md") || !path.is_file() {
                 return Ok(None);
@@ -105,6 +139,9 @@ impl Session {
             else {
                 return Ok(None); // a new file
             };
+            if updates.iter().any(|(i, _)| *i == index) {
+                continue; // saved twice
+            }
             let Some(file) = content::load_file(
                 &content_dir,
                 &content_dir.join(rel),
@@ -115,11 +152,7 @@ impl Session {
                 return Ok(None); // became a draft
             };
             let old = &self.site.sources[index];
-            if file.front != old.front
-                || file.title != old.title
-                || file.lang != old.lang
-                || file.kind != old.kind
-            {
+            if file.lang != old.lang || file.kind != old.kind {
                 return Ok(None);
             }
             updates.push((index, file));
@@ -127,25 +160,140 @@ impl Session {
         Ok(Some(updates))
     }
 
-    /// Re-renders every document showing one of `sources`, checks anchors
-    /// into and out of them, then writes the pages and affected print pages.
-    fn rerender(&mut self, sources: &[usize]) -> Result<Edit> {
-        let site = &self.site;
-        let n_langs = site.config.languages.len();
-        let jobs: Vec<(usize, NodeId)> = (0..n_langs)
-            .flat_map(|l| {
-                site.views[l]
-                    .entries
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| e.source.is_some_and(|s| sources.contains(&s)))
-                    .map(move |(id, _)| (l, id))
-            })
+    /// Body-only edits: the documents showing the edited sources.
+    fn rerender_bodies(&mut self, sources: &[usize]) -> Result<Edit> {
+        let jobs: Vec<DocKey> = self
+            .state
+            .docs
+            .iter()
+            .filter(|d| self.shows_one_of(d, sources))
+            .map(|d| (d.lang, d.node))
             .collect();
+        self.rerender(jobs, sources, None)
+    }
+
+    /// Front matter edits: new views of the tree and new sidebars, then
+    /// every document whose page shows something that changed.
+    fn restructure(&mut self, sources: &[usize]) -> Result<Edit> {
+        let views = self.site.make_views()?;
+        let old_views = std::mem::replace(&mut self.site.views, views);
+        let result = check_print_urls(&self.site, &self.state.printable)
+            .and_then(|()| {
+                let (languages, site_ctxs) = contexts(&self.site);
+                render_navs(
+                    &self.site,
+                    &self.renderer,
+                    &languages,
+                    &site_ctxs,
+                    Some(&self.state.navs),
+                )
+            })
+            .and_then(|navs| {
+                let old_navs = std::mem::replace(&mut self.state.navs, navs);
+                let changed = changed_nodes(&old_views, &self.site, sources);
+                let changed_navs = self.state.navs.changed_from(&old_navs);
+                // Only documents that show a changed node can have a new
+                // shell; the hash then tells which of them really changed.
+                let candidates: Vec<&RenderedDoc> = self
+                    .state
+                    .docs
+                    .iter()
+                    .filter(|d| self.may_show(d, &changed, &changed_navs))
+                    .collect();
+                let shells = shell_hashes(
+                    &self.site,
+                    &self.i18n,
+                    &self.assets,
+                    &self.search_entries,
+                    &self.state,
+                    &candidates,
+                );
+                let jobs: Vec<DocKey> = candidates
+                    .iter()
+                    .filter(|d| {
+                        let key = (d.lang, d.node);
+                        shells.get(&key) != self.state.shells.get(&key)
+                            || self.shows_one_of(d, sources)
+                    })
+                    .map(|d| (d.lang, d.node))
+                    .collect();
+                let result = self.rerender(jobs, sources, Some((&old_views, shells)));
+                if result.is_err() {
+                    self.state.navs = old_navs;
+                }
+                result
+            });
+        if result.is_err() {
+            self.site.views = old_views;
+        }
+        result
+    }
+
+    /// Whether `d`'s page may show one of the `changed` nodes: itself, an
+    /// ancestor (breadcrumbs, print link), a child (a section's list), a
+    /// neighbour (prev/next), a link target, or a changed sidebar.
+    fn may_show(
+        &self,
+        d: &RenderedDoc,
+        changed: &HashSet<NodeId>,
+        changed_navs: &HashSet<DocKey>,
+    ) -> bool {
+        let site = &self.site;
+        let entry = &site.views[d.lang].entries[d.node];
+        let n_langs = site.config.languages.len();
+        changed.contains(&d.node)
+            || site.ancestors(d.node).iter().any(|a| changed.contains(a))
+            || entry.children.iter().any(|c| changed.contains(c))
+            || [entry.prev, entry.next]
+                .into_iter()
+                .flatten()
+                .any(|n| changed.contains(&n))
+            || d.markdown
+                .link_targets
+                .iter()
+                .any(|t| changed.contains(&(t / n_langs)))
+            || changed_navs.contains(&(d.lang, nav_key(site, d.node)))
+    }
+
+    fn shows_one_of(&self, d: &RenderedDoc, sources: &[usize]) -> bool {
+        self.site.views[d.lang].entries[d.node]
+            .source
+            .is_some_and(|s| sources.contains(&s))
+    }
+
+    /// Re-renders `jobs` (Markdown only where a source in `edited` shows), checks anchors into and out of them, then writes
+    /// them with the print pages that hold them. `restructured` is set when
+    /// the views changed, with the views before and every document's new
+    /// shell hash: pages at URLs that no longer exist are removed, and the
+    /// 404 pages, sitemap and feeds are written again.
+    fn rerender(
+        &mut self,
+        jobs: Vec<DocKey>,
+        edited: &[usize],
+        restructured: Option<(&[LangView], HashMap<DocKey, u64>)>,
+    ) -> Result<Edit> {
+        let (old_views, shells) = match restructured {
+            Some((views, shells)) => (Some(views), Some(shells)),
+            None => (None, None),
+        };
+        let site = &self.site;
         let (languages, site_ctxs) = contexts(site);
-        let rendered: Vec<(usize, NodeId, String, RenderedDoc)> = jobs
+        let positions: HashMap<DocKey, usize> = self
+            .state
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| ((d.lang, d.node), i))
+            .collect();
+        let rendered: Vec<(String, RenderedDoc)> = jobs
             .par_iter()
             .map(|&(lang, id)| {
+                // Text not edited is not rendered again (the session keeps
+                // every document's HTML).
+                let previous = positions
+                    .get(&(lang, id))
+                    .map(|&i| &self.state.docs[i])
+                    .filter(|d| !self.shows_one_of(d, edited));
                 render_document(
                     site,
                     &self.renderer,
@@ -160,23 +308,27 @@ impl Session {
                         search_entry: self.search_entries[lang].as_deref(),
                         printable: &self.state.printable,
                     },
+                    previous.map(|d| &d.markdown),
+                    true,
                 )
-                .map(|(html, doc)| (lang, id, html, doc))
             })
             .collect::<Result<_>>()?;
-        self.check_anchors_around(&rendered)?;
+        self.check_anchors_around(&rendered, &positions)?;
 
         let out = InPlace {
             root: self.output.clone(),
         };
-        for (lang, id, html, _) in &rendered {
+        if let Some(old_views) = old_views {
+            self.remove_moved_pages(old_views)?;
+        }
+        for (html, doc) in &rendered {
             out.put(
-                &format!("{}index.html", site.views[*lang].entries[*id].url),
+                &format!("{}index.html", site.views[doc.lang].entries[doc.node].url),
                 html.as_bytes(),
             )?;
         }
-        // Print pages of every printable section above an edited document.
-        let mut print_jobs: HashSet<(usize, NodeId)> = HashSet::new();
+        // Print pages of every printable section above a re-rendered document.
+        let mut print_jobs: HashSet<DocKey> = HashSet::new();
         for &(lang, id) in &jobs {
             let mut cur = Some(id);
             while let Some(s) =
@@ -187,29 +339,34 @@ impl Session {
             }
         }
         let documents = rendered.len();
-        let stale_search: Vec<usize> = {
-            let mut langs: Vec<usize> = rendered
-                .iter()
-                .map(|(l, ..)| *l)
-                .filter(|&l| self.search_entries[l].is_some())
-                .collect();
-            langs.sort();
-            langs.dedup();
-            langs
-        };
-        let positions: HashMap<(usize, NodeId), usize> = self
-            .state
-            .docs
+        let mut stale_search: Vec<usize> = rendered
             .iter()
-            .enumerate()
-            .map(|(i, d)| ((d.lang, d.node), i))
+            .map(|(_, d)| d.lang)
+            .filter(|&l| self.search_entries[l].is_some())
             .collect();
-        for (lang, id, _, doc) in rendered {
-            if let Some(&i) = positions.get(&(lang, id)) {
+        stale_search.sort();
+        stale_search.dedup();
+
+        let new_docs: Vec<RenderedDoc> = rendered.into_iter().map(|(_, d)| d).collect();
+        let new_shells = shell_hashes(
+            site,
+            &self.i18n,
+            &self.assets,
+            &self.search_entries,
+            &self.state,
+            &new_docs.iter().collect::<Vec<_>>(),
+        );
+        for doc in new_docs {
+            if let Some(&i) = positions.get(&(doc.lang, doc.node)) {
                 self.state.docs[i] = doc;
             }
         }
-        let print_jobs: Vec<(usize, NodeId)> = print_jobs.into_iter().collect();
+        if let Some(shells) = shells {
+            self.state.shells = shells;
+        }
+        // The re-rendered documents' links may have changed with their text.
+        self.state.shells.extend(new_shells);
+        let print_jobs: Vec<DocKey> = print_jobs.into_iter().collect();
         render_print_pages(
             &self.site,
             &self.renderer,
@@ -221,41 +378,95 @@ impl Session {
             &self.state.docs,
             &out,
         )?;
+        if old_views.is_some() {
+            for lang in 0..self.site.config.languages.len() {
+                render_not_found(
+                    &self.site,
+                    &self.renderer,
+                    &site_ctxs[lang],
+                    &languages[lang],
+                    &self.assets,
+                    self.search_entries[lang].as_deref(),
+                    &self.state.navs.html,
+                    &out,
+                    lang,
+                )?;
+            }
+            write_crawler_files(&self.site, &out, &mut Vec::new())?;
+        }
         Ok(Edit::Applied {
             documents,
             stale_search,
         })
     }
 
+    /// Removes the pages (and print pages) whose URL changed, and folders
+    /// left empty: a fresh build would not have them.
+    fn remove_moved_pages(&self, old_views: &[LangView]) -> Result<()> {
+        for (lang, old) in old_views.iter().enumerate() {
+            let new = &self.site.views[lang];
+            for (id, entry) in old.entries.iter().enumerate() {
+                if entry.url == new.entries[id].url {
+                    continue;
+                }
+                let mut gone = vec![entry.url.clone()];
+                if self.state.printable[lang].contains(&id) {
+                    gone.push(print_url(&entry.url));
+                }
+                for url in gone {
+                    let page = self.output.join(&url).join("index.html");
+                    match std::fs::remove_file(&page) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(Error::io(&page, "remove the moved page", e)),
+                    }
+                    self.remove_empty_folders(&self.output.join(&url));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes `dir` and its parents while they are empty, up to the output root.
+    fn remove_empty_folders(&self, dir: &Path) {
+        let mut cur = Some(dir);
+        while let Some(d) = cur {
+            if d == self.output || !d.starts_with(&self.output) {
+                break;
+            }
+            if std::fs::remove_dir(d).is_err() {
+                break; // not empty (or already gone)
+            }
+            cur = d.parent();
+        }
+    }
+
     /// Anchors in the edited documents must exist on their targets, and
     /// anchors elsewhere that point into the edited documents must still exist.
     fn check_anchors_around(
         &self,
-        rendered: &[(usize, NodeId, String, RenderedDoc)],
+        rendered: &[(String, RenderedDoc)],
+        positions: &HashMap<DocKey, usize>,
     ) -> Result<()> {
         let n = self.site.config.languages.len();
-        let key = |lang: usize, node: NodeId| node * n + lang;
-        let mut ids: HashMap<usize, HashSet<&str>> = HashMap::new();
-        for d in &self.state.docs {
-            ids.insert(
-                key(d.lang, d.node),
-                d.markdown.ids.iter().map(String::as_str).collect(),
-            );
-        }
-        for (lang, id, _, d) in rendered {
-            ids.insert(
-                key(*lang, *id),
-                d.markdown.ids.iter().map(String::as_str).collect(),
-            );
-        }
-        let edited: HashSet<usize> = rendered.iter().map(|(l, id, ..)| key(*l, *id)).collect();
-        let mut docs: Vec<&RenderedDoc> = rendered.iter().map(|(.., d)| d).collect();
+        let key = |d: &RenderedDoc| d.node * n + d.lang;
+        let fresh: HashMap<usize, &RenderedDoc> =
+            rendered.iter().map(|(_, d)| (key(d), d)).collect();
+        let ids_of = |target: usize| -> &[String] {
+            match fresh.get(&target) {
+                Some(d) => &d.markdown.ids,
+                None => positions
+                    .get(&(target % n, target / n))
+                    .map_or(&[], |&i| &self.state.docs[i].markdown.ids),
+            }
+        };
+        let mut docs: Vec<&RenderedDoc> = rendered.iter().map(|(_, d)| d).collect();
         docs.extend(self.state.docs.iter().filter(|d| {
-            !edited.contains(&key(d.lang, d.node))
+            !fresh.contains_key(&key(d))
                 && d.markdown
                     .anchor_refs
                     .iter()
-                    .any(|r| edited.contains(&r.target))
+                    .any(|r| fresh.contains_key(&r.target))
         }));
         let mut errors = Vec::new();
         for d in docs {
@@ -268,10 +479,7 @@ impl Session {
                 continue;
             };
             for r in &d.markdown.anchor_refs {
-                if !ids
-                    .get(&r.target)
-                    .is_some_and(|set| set.contains(r.anchor.as_str()))
-                {
+                if !ids_of(r.target).contains(&r.anchor) {
                     errors.push(
                         Error::new(format!(
                             "broken anchor: no heading with id `{}` on the linked page",

@@ -1,6 +1,7 @@
 //! The dev server's rebuilds, edit after edit, must leave exactly what a
-//! fresh `grassroots build` of the same files writes. Body edits take the
-//! incremental path; everything else rebuilds whole.
+//! fresh `grassroots build` of the same files writes. Edits of existing
+//! pages (body or front matter) take the incremental path; new, deleted and
+//! renamed files and drafts rebuild whole.
 
 mod common;
 
@@ -39,7 +40,7 @@ fn rebuild_and_compare(f: &Fixture, rebuilder: &mut Rebuilder, changed: &[PathBu
         .iter()
         .any(|(l, _)| l == "re-rendered");
     let fresh = tempfile::tempdir().unwrap();
-    let mut opts = f.options();
+    let mut opts = options(f);
     opts.output_dir = Some(fresh.path().join("out"));
     grassroots::build(&opts).unwrap();
     let (served, expected) = (files(&built.root), files(&fresh.path().join("out")));
@@ -55,6 +56,13 @@ fn rebuild_and_compare(f: &Fixture, rebuilder: &mut Rebuilder, changed: &[PathBu
     incremental
 }
 
+/// With a base URL, so the sitemap and feeds are compared too.
+fn options(f: &Fixture) -> grassroots::build::BuildOptions {
+    let mut opts = f.options();
+    opts.base_url = Some("https://example.org/study".into());
+    opts
+}
+
 fn edit(f: &Fixture, rel: &str, from: &str, to: &str) -> PathBuf {
     let path = f.path().join(rel);
     let text = fs::read_to_string(&path).unwrap();
@@ -66,7 +74,7 @@ fn edit(f: &Fixture, rel: &str, from: &str, to: &str) -> PathBuf {
 #[test]
 fn edit_sequences_end_where_a_fresh_build_would() {
     let f = Fixture::copy("nested");
-    let mut rebuilder = Rebuilder::new(f.options()).unwrap();
+    let mut rebuilder = Rebuilder::new(options(&f)).unwrap();
     rebuilder.rebuild(&[]).result.unwrap();
 
     // A body edit: incremental, search included.
@@ -153,17 +161,96 @@ fn edit_sequences_end_where_a_fresh_build_would() {
         std::slice::from_ref(&one)
     ));
 
-    // A title change shows in navigation everywhere: a full build.
-    edit(
+    // Front matter edits re-render what shows them, in place: a title
+    // (in the sidebar, the section's list, neighbours' prev/next and the
+    // untranslated English fallback) …
+    let two = edit(
         &f,
         "content/part-a/two.md",
         "title = \"第二篇\"",
         "title = \"第二篇（修订）\"",
     );
+    assert!(
+        rebuild_and_compare(&f, &mut rebuilder, std::slice::from_ref(&two)),
+        "a title edit is incremental"
+    );
+    // … a weight that reorders a section (prev/next, print page order) …
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[edit(
+            &f,
+            "content/part-a/one.md",
+            "weight = 1",
+            "weight = 5"
+        )]
+    ));
+    // … a slug: the page moves and nothing stays at its old URL …
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[edit(
+            &f,
+            "content/part-b/deep/leaf.md",
+            "slug = \"leaf-page\"",
+            "slug = \"叶子页\""
+        )]
+    ));
+    // … a section's title (breadcrumbs of everything below it) and a date.
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[
+            edit(
+                &f,
+                "content/part-b/_index.md",
+                "title = \"第二部分\"",
+                "title = \"第二部分（修订）\""
+            ),
+            edit(
+                &f,
+                "content/part-b/dated.md",
+                "date: 2024-01-02",
+                "date: 2025-06-30"
+            ),
+        ]
+    ));
+    // A slug that takes another page's URL is an error; fixing it applies.
+    let clash = edit(
+        &f,
+        "content/part-a/one.md",
+        "weight = 5",
+        "weight = 5\nslug = \"two\"",
+    );
+    let err = rebuilder
+        .rebuild(std::slice::from_ref(&clash))
+        .result
+        .err()
+        .expect("two pages at part-a/two/");
+    assert!(err.to_string().contains("part-a/two"), "{err}");
+    edit(&f, "content/part-a/one.md", "\nslug = \"two\"", "");
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        std::slice::from_ref(&clash)
+    ));
+    // A page becoming a draft leaves the tree: a full build.
+    edit(
+        &f,
+        "content/part-a/two.md",
+        "weight = 2",
+        "weight = 2\ndraft = true",
+    );
     assert!(!rebuild_and_compare(
         &f,
         &mut rebuilder,
-        &[f.path().join("content/part-a/two.md")]
+        std::slice::from_ref(&two)
+    ));
+    edit(&f, "content/part-a/two.md", "\ndraft = true", "");
+    assert!(!rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        std::slice::from_ref(&two)
     ));
 
     // Create, rename, delete: full builds.

@@ -53,6 +53,9 @@ pub struct Rendered {
     /// Every id this page defines (headings, footnotes).
     pub ids: Vec<String>,
     pub anchor_refs: Vec<AnchorRef>,
+    /// Target of every internal link, as its [`ResolvedLink::target`]: the
+    /// page shows their URLs, so it changes when they move.
+    pub link_targets: Vec<usize>,
     pub stats: TextStats,
 }
 
@@ -169,7 +172,7 @@ pub fn render(markdown: &str, ctx: &RenderContext) -> Result<Rendered> {
                 id,
             }) if dest_url.starts_with("@/") => {
                 let (line, column) = position();
-                match resolve_internal(&dest_url, ctx, line, column, &mut state.anchor_refs) {
+                match resolve_internal(&dest_url, ctx, line, column, &mut state) {
                     Ok(href) => Event::Start(Tag::Link {
                         link_type,
                         dest_url: href.into(),
@@ -276,6 +279,7 @@ struct State {
     flat_toc: Vec<(u8, String, String)>,
     chunks: Vec<TextChunk>,
     anchor_refs: Vec<AnchorRef>,
+    link_targets: Vec<usize>,
     stats: TextStats,
 }
 
@@ -341,6 +345,7 @@ impl State {
             chunks: self.chunks,
             ids: self.ids,
             anchor_refs: self.anchor_refs,
+            link_targets: self.link_targets,
             stats: self.stats,
         }
     }
@@ -353,7 +358,7 @@ fn resolve_internal(
     ctx: &RenderContext,
     line: usize,
     column: usize,
-    refs: &mut Vec<AnchorRef>,
+    state: &mut State,
 ) -> Result<String> {
     let link = &dest[2..];
     let (path, anchor) = match link.split_once('#') {
@@ -367,8 +372,9 @@ fn resolve_internal(
             .at(ctx.file, Some(line), Some(column))
             .hint("internal links name a Markdown file below content/, e.g. `@/units/research.md` or `@/units/_index.md#anchor`")
     })?;
+    state.link_targets.push(resolved.target);
     if let Some(anchor) = anchor {
-        refs.push(AnchorRef {
+        state.anchor_refs.push(AnchorRef {
             target: resolved.target,
             anchor,
             line,

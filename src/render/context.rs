@@ -204,7 +204,7 @@ pub struct DocumentCtx<'a> {
     pub site: &'a SiteCtx<'a>,
     pub lang: &'a LanguageCtx<'a>,
     /// Relative prefix from this page to the site root ("../../").
-    pub root: &'a str,
+    pub root: String,
     /// Href of this language's home page.
     pub home: String,
     pub page: PageCtx<'a>,

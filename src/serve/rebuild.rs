@@ -1,14 +1,11 @@
 //! Rebuilding the site for the development server.
 //!
-//! Every build goes into a new folder inside a private temporary folder
-//! (never the site's `public/`), and the server switches to it only when it
-//! succeeded, so requests never see a half-written site and a failed build
-//! leaves the last good one in place.
-//!
-//! Today a rebuild is a full [`build`]; [`Rebuilder::rebuild`] receives the
-//! changed paths so that an incremental rebuild (rerun only the stages a
-//! change touches, as DESIGN.md plans) can replace its body without changing
-//! its callers.
+//! Edits of existing pages are applied in place by the kept [`Session`]
+//! (see `incremental.rs`): each page is replaced whole by a rename, so a
+//! request sees the old page or the new one. Anything else is a full build
+//! into a new folder inside a private temporary folder (never the site's
+//! `public/`); the server switches to it only when it succeeded, so a
+//! failed build leaves the last good one in place.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};

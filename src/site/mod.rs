@@ -32,7 +32,7 @@ pub struct Node {
 }
 
 /// One node as seen in one language.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// The file whose text is shown: this language's, or a fallback. `None`
     /// for a folder with pages but no `_index.md` in any language.
@@ -113,10 +113,17 @@ impl Site {
             .collect();
         implicit.sort();
         site.implicit_sections = implicit;
-        site.views = (0..n_langs)
-            .map(|lang| site.make_view(lang))
-            .collect::<Result<_>>()?;
+        site.views = site.make_views()?;
         Ok(site)
+    }
+
+    /// Every language's view of the tree, from the current sources. The
+    /// dev server calls it again after an edit changes titles, weights or
+    /// slugs (the tree itself stays: the same files in the same folders).
+    pub fn make_views(&self) -> Result<Vec<LangView>> {
+        (0..self.config.languages.len())
+            .map(|lang| self.make_view(lang))
+            .collect()
     }
 
     fn attach(&mut self, source: &SourceFile, index: usize) -> Result<()> {
