@@ -1,12 +1,78 @@
 #!/usr/bin/env bash
 # Issue 3's benchmark: grassroots search vs Pagefind on the Rust book (zh + en).
-#   bash bench/search.sh
+#   bash bench/search.sh            (the Rust book, below)
+#   bash bench/search.sh --scale    (10,000 generated pages per language, above)
 # Prints a Markdown report and writes it to bench/results/search.md.
 # Environment: GRASSROOTS=/path/to/binary skips `cargo build --release`;
 # RUNS=3 sets the number of timed builds / Pagefind runs (median reported);
 # KEEP=1 keeps the temp dir (its path is printed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+# bash bench/search.sh --scale: the index alone at 10,000 pages per language
+# (a site made by gen_corpus.py; SCALE_SITE=DIR uses one already made, else
+# it is generated into a temp dir): one-word queries' first-screen bytes,
+# ranking time, files, build time and peak RSS. Writes
+# bench/results/search-scale.md.
+if [ "${1:-}" = "--scale" ]; then
+  need_cmd cargo
+  need_cmd node nodejs
+  need_cmd python3 python3
+  TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-search-scale.XXXXXX")
+  trap 'if [ "${KEEP:-0}" = 1 ]; then say "bench: kept $TMP"; else rm -rf "$TMP"; fi' EXIT
+  GEN=${GEN:-$REPO_DIR/../shared/bench/gen_corpus.py}
+  SCALE_N=${SCALE_N:-10000}
+  site=${SCALE_SITE:-}
+  if [ -z "$site" ]; then
+    [ -f "$GEN" ] || die "no generator at $GEN (set GEN=... or SCALE_SITE=...)"
+    say "bench: generating $SCALE_N pages per language ..."
+    python3 "$GEN" --n "$SCALE_N" --out "$TMP/gen" --layouts zola >&2
+    site=$TMP/gen/zola
+  fi
+  [ -d "$site/content" ] || die "no content/ in $site"
+  ZH_QUERIES=${ZH_QUERIES:-"教育 书法 磁场 森林 追溯 朴素 9772 志愿者 图书馆"}
+  EN_QUERIES=${EN_QUERIES:-"lesson river volunteer library calligraphy modern tally 9772"}
+  say "bench: cargo build --release --example scale ..."
+  (cd "$REPO_DIR" && cargo build --release --quiet -p grassroots-search --example scale >&2) || die "build of the scale example failed"
+  target=$(cd "$REPO_DIR" && cargo metadata --format-version 1 --no-deps | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0,"utf8")).target_directory)')
+  for lang in zh en; do
+    say "bench: index of $lang ..."
+    "$target/release/examples/scale" --site "$site/content" "$lang" "$TMP/out" >"$TMP/build-$lang.txt"
+    q=$ZH_QUERIES; [ "$lang" = en ] && q=$EN_QUERIES
+    # shellcheck disable=SC2086 # one argument per query
+    node "$REPO_DIR/search-index/client/scale.mjs" "$TMP/out" "$lang" $q >"$TMP/q-$lang.jsonl"
+    ls "$TMP/out/search/$lang" | sed -E 's/\..*//' | sort | uniq -c >"$TMP/files-$lang.txt"
+  done
+  mkdir -p "$BENCH_DIR/results"
+  node - "$TMP" "$(repo_revision)" "$site" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$BENCH_DIR/results/search-scale.md" <<'JS'
+const fs = require("fs");
+const [tmp, rev, site, cpus, load] = process.argv.slice(2);
+const kib = (b) => (b / 1024).toFixed(1);
+const out = [];
+out.push("# Search at scale: one-word queries on a generated site\n");
+out.push(`${new Date().toISOString().slice(0, 16)}Z · grassroots ${rev} · ${cpus} CPUs · node ${process.version} · site \`${site}\` · load ${load} at the end · \`bash bench/search.sh --scale\`\n`);
+out.push("Index built alone by `search-index/examples/scale.rs --site` (the pages read from the generated Markdown as the site build does), queried by `search-index/client/scale.mjs`. " +
+  "**first screen** = bytes of the index files the search box reads before it shows its first 5 results (entry, shards, result data; `bytes_first_screen` of `cli.mjs`): on an index with metadata bundles these are titles and paths, and the excerpts follow; **+ excerpts** = up to the first 5 results with excerpts; **10 results** = all reads for 10 results with excerpts (`bytes`). " +
+  "Time = ranking after the shards are loaded (median of 20): first screen (limit 5) and 50 hits. Bytes are uncompressed file sizes, without the client script.\n");
+for (const lang of ["zh", "en"]) {
+  const build = fs.readFileSync(`${tmp}/build-${lang}.txt`, "utf8").trim();
+  const files = fs.readFileSync(`${tmp}/files-${lang}.txt`, "utf8").trim().split("\n").map((l) => l.trim().split(/\s+/)).map(([n, k]) => `${k} ${n}`).join(", ");
+  const rows = fs.readFileSync(`${tmp}/q-${lang}.jsonl`, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  out.push(`## ${lang}\n`);
+  out.push(`Build: ${build}. Files by kind: ${files}.\n`);
+  out.push("| query | hits | first screen | files | + excerpts | 10 results | ms first screen (median / max) | ms 50 hits |");
+  out.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const r of rows) out.push(`| ${r.query} | ${r.hits} | ${kib(r.bytes_first_screen)} KiB | ${r.files_first_screen} | ${kib(r.bytes_first_excerpts)} KiB | ${kib(r.bytes)} KiB | ${r.ms_median} / ${r.ms_max} | ${r.ms50_median} |`);
+  const fs1 = rows.map((r) => r.bytes_first_screen), ex = rows.map((r) => r.bytes_first_excerpts);
+  const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+  out.push(`\nfirst screen: mean ${kib(mean(fs1))} KiB, max ${kib(Math.max(...fs1))} KiB; with excerpts: mean ${kib(mean(ex))} KiB, max ${kib(Math.max(...ex))} KiB.\n`);
+}
+process.stdout.write(out.join("\n") + "\n");
+JS
+  cat "$BENCH_DIR/results/search-scale.md"
+  say "bench: wrote $BENCH_DIR/results/search-scale.md"
+  exit 0
+fi
 
 CORPUS=${CORPUS:-/work/shared/corpus/trpl}
 QUERIES=${QUERIES:-$CORPUS/practice-queries.tsv}

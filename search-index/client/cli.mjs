@@ -2,14 +2,18 @@
 // Runs the browser client (search.js) against a built site on disk.
 //   node search-index/client/cli.mjs PUBLIC_DIR LANG QUERY [--limit N] [--offline]
 // Prints one JSON object:
-//   {"results": [{"url", "title", "excerpt", "section"}...], "bytes": N, "files": [...]}
+//   {"results": [{"url", "title", "excerpt", "section"}...], "bytes": N, "files": [...],
+//    "bytes_first_screen": N, "bytes_first_excerpts": N}
 // best result first. "bytes"/"files" count the index files read (entry,
 // shards, result data), paths relative to PUBLIC_DIR, for all the results
 // printed. "bytes_first_screen" counts what the search box reads before it
-// shows its first screen (the top FIRST_SCREEN results, with excerpts; it
-// loads the rest on demand): the entry, the shards and the result data of
-// those results only. Neither includes search.js itself. On a damaged index it
-// prints the same object with "error" and exits with status 1.
+// shows its first screen (the top FIRST_SCREEN results; it loads the rest on
+// demand): the entry, the shards and the result data of those results only.
+// On a big site's index (with metadata bundles) the first screen shows
+// titles and paths and the excerpts follow: "bytes_first_excerpts" counts
+// the reads up to then (equal to "bytes_first_screen" on other indexes).
+// None includes search.js itself. On a damaged index it prints the same
+// object with "error" and exits with status 1.
 import { createRequire } from "node:module";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
@@ -25,7 +29,8 @@ export function openSite(publicDir, lang) {
   const dir = join(publicDir, "search", lang);
   let entries;
   try {
-    entries = readdirSync(dir).filter((n) => /^entry\.[0-9a-f]+\.js$/.test(n));
+    // A site's entry is entry.js; a bare index (build_fixture) names it by hash.
+    entries = readdirSync(dir).filter((n) => /^entry(\.[0-9a-f]+)?\.js$/.test(n));
   } catch {
     entries = [];
   }
@@ -64,12 +69,21 @@ async function main(argv) {
     const offline = argv.includes("--offline");
     // As the search box does: the first screen (FIRST_SCREEN results with
     // their result data) first, then the rest of the list.
-    await site.index.results(query, { limit: Math.min(limit, FIRST_SCREEN), offline });
+    const first = { limit: Math.min(limit, FIRST_SCREEN), offline };
+    await site.index.preview(query, first);
     const firstScreen = stats.bytes;
+    await site.index.results(query, first);
+    const firstExcerpts = stats.bytes;
     const results = await site.index.results(query, { limit, offline });
     const out = results.map((r) => ({ url: r.url, title: r.title, excerpt: r.excerpt, section: r.section }));
     process.stdout.write(
-      JSON.stringify({ results: out, bytes: stats.bytes, files: stats.files, bytes_first_screen: firstScreen }) + "\n",
+      JSON.stringify({
+        results: out,
+        bytes: stats.bytes,
+        files: stats.files,
+        bytes_first_screen: firstScreen,
+        bytes_first_excerpts: firstExcerpts,
+      }) + "\n",
     );
   } catch (e) {
     process.stdout.write(JSON.stringify({ results: [], bytes: stats.bytes, files: stats.files, error: String(e.message || e) }) + "\n");

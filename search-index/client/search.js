@@ -257,7 +257,9 @@
   function decodeShard(name, payload) { return decodeShardBytes(name, bytesOf(name, payload)); }
 
   function decodeShardBytes(name, bytes) {
-    if (bytes.length < 7 || bytes[0] !== 71 || bytes[1] !== 83 || bytes[2] !== 50) throw SearchDataError("search file " + name + " is not a shard of this version");
+    // "GS2": a shard; "GH2": a head shard (df and the best postings only).
+    var head = bytes.length >= 3 && bytes[0] === 71 && bytes[1] === 72 && bytes[2] === 50;
+    if (bytes.length < 7 || bytes[0] !== 71 || (bytes[1] !== 83 && !head) || bytes[2] !== 50) throw SearchDataError("search file " + name + " is not a shard of this version");
     var sum = (bytes[3] | bytes[4] << 8 | bytes[5] << 16 | bytes[6] << 24) >>> 0;
     if (fnv32(bytes, 7) !== sum) throw SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site");
     try {
@@ -277,21 +279,26 @@
       var dict = new Map(), at = r.at;
       for (t = 0; t < n; t++) {
         if (at + lens[t] > bytes.length) throw SearchDataError("postings past end");
-        dict.set(terms[t], { bytes: bytes, at: at, end: at + lens[t], list: null });
+        dict.set(terms[t], { bytes: bytes, at: at, end: at + lens[t], list: null, head: head, df: 0 });
         at += lens[t];
       }
-      return { terms: terms, dict: dict };
+      if (at !== bytes.length) throw SearchDataError("length mismatch");
+      return { terms: terms, dict: dict, head: head };
     } catch (e) {
       throw SearchDataError("search file " + name + " is damaged (" + e.message + ")");
     }
   }
 
   /** [{doc, impact, blocks: [[block, [positions]]]}] (block lists as
-   * written by index.rs encode_blocks). */
+   * written by index.rs encode_blocks). Sets entry.df, the term's document
+   * frequency (in a head shard, more than the postings it keeps). */
   function postings(entry) {
     if (entry.list) return entry.list;
-    var r = new Reader(entry.bytes, entry.at, entry.end), df = r.varint(), out = new Array(df), doc = 0;
-    for (var i = 0; i < df; i++) {
+    var r = new Reader(entry.bytes, entry.at, entry.end), df = r.varint(), n = entry.head ? r.varint() : df, doc = 0;
+    if (n > df) throw SearchDataError("more postings than documents");
+    var out = new Array(n);
+    entry.df = df;
+    for (var i = 0; i < n; i++) {
       doc = i === 0 ? r.varint() : doc + r.varint();
       var impact = r.byte(), x = r.varint(), blocks;
       if (x % 2 === 0) blocks = [[x / 2, EMPTY]];
@@ -312,6 +319,7 @@
       }
       out[i] = { doc: doc, impact: impact, blocks: blocks };
     }
+    if (r.at !== r.end) throw SearchDataError("postings length mismatch");
     entry.list = out;
     return out;
   }
@@ -327,12 +335,16 @@
   }
 
   /* Browser loader: one <script> per file. A file that loads but does not
-   * register (truncated, wrong build) is an error, not a hang. */
-  function scriptLoader(baseUrl) {
+   * register (truncated, wrong build) is an error, not a hang. `fresh` is
+   * the entry's name: it is the one file not named by its content, so over
+   * HTTP it is fetched past any cache (the files it names may be cached
+   * forever). */
+  function scriptLoader(baseUrl, fresh) {
     return function (name) {
       return new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = new URL(name, baseUrl).href;
+        var s = document.createElement("script"), url = new URL(name, baseUrl);
+        if (name === fresh && /^https?:$/.test(url.protocol)) url.search = "t=" + Date.now();
+        s.src = url.href;
         s.async = true;
         s.onload = function () {
           if (registry.has(name)) resolve(); else reject(SearchDataError("search file " + name + " is damaged or from another build"));
@@ -373,7 +385,10 @@
     var self = this;
     if (!self.entryPromise) {
       self.entryPromise = self.file(self.entryName).then(function (e) {
-        if (!e || e.v !== 3 || !Array.isArray(e.shards) || !Array.isArray(e.res)) throw SearchDataError("search entry " + self.entryName + " is not of a supported version");
+        if (!e || e.v !== 3 || !Array.isArray(e.shards) || !Array.isArray(e.res) ||
+            (e.heads !== undefined && !(Array.isArray(e.heads) && e.heads.length && Array.isArray(e.meta) && e.meta.length && e.k > 0))) {
+          throw SearchDataError("search entry " + self.entryName + " is not of a supported version");
+        }
         self.entry = e;
         return e;
       });
@@ -382,27 +397,37 @@
     return self.entryPromise;
   };
 
-  Index.prototype.shard = function (i) {
-    var self = this, name = "s." + self.entry.shards[i][1] + ".js";
+  /* Shard i of the list `kind`: "shards" (full postings, s.HASH.js) or
+   * "heads" (head shards, h.HASH.js). */
+  Index.prototype.shard = function (i, kind) {
+    var heads = kind === "heads", self = this, name = (heads ? "h." : "s.") + self.entry[heads ? "heads" : "shards"][i][1] + ".js";
     if (!self.shards.has(name)) {
       var p = self.file(name).then(function (payload) {
         return inflate(name, bytesOf(name, payload));
-      }).then(function (bytes) { return decodeShardBytes(name, bytes); });
+      }).then(function (bytes) {
+        var d = decodeShardBytes(name, bytes);
+        if (d.head !== heads) throw SearchDataError("search file " + name + " is not a shard of this version");
+        return d;
+      });
       p.catch(function () { self.shards.delete(name); });
       self.shards.set(name, p);
     }
     return self.shards.get(name);
   };
 
-  /* Result bundle i: [[doc, first block, url, title, section, records]]. */
-  Index.prototype.bundle = function (i) {
-    var self = this, name = "r." + self.entry.res[i][2] + ".js";
+  /* Result bundle i: [[doc, first block, url, title, section, records]];
+   * with kind "meta", metadata bundle i: [first doc, [paths], [[url,
+   * title, path index]]]. */
+  Index.prototype.bundle = function (i, kind) {
+    var meta = kind === "meta", self = this, name = meta ? "m." + self.entry.meta[i][1] + ".js" : "r." + self.entry.res[i][2] + ".js";
     if (!self.bundles.has(name)) {
       var p = self.file(name).then(function (payload) {
         return inflate(name, bytesOf(name, payload));
       }).then(function (bytes) {
         try { var v = JSON.parse(utf8.decode(bytes)); } catch (e) { v = null; }
-        if (!Array.isArray(v)) throw SearchDataError("search file " + name + " is damaged (bad result data)");
+        if (!Array.isArray(v) || (meta && !(typeof v[0] === "number" && Array.isArray(v[1]) && Array.isArray(v[2])))) {
+          throw SearchDataError("search file " + name + " is damaged (bad result data)");
+        }
         return v;
       });
       p.catch(function () { self.bundles.delete(name); });
@@ -418,6 +443,16 @@
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
       if (list[mid][0] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  // Metadata bundle holding doc: last whose first doc is <= it.
+  function metaOf(list, doc) {
+    var lo = 0, hi = list.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (list[mid][0] <= doc) lo = mid; else hi = mid - 1;
     }
     return lo;
   }
@@ -470,31 +505,42 @@
       var toks = parseQuery(query, entry.stem);
       if (!toks.length) return [];
       // Which shards: the exact term's, and the range of each prefix.
+      // Ranked hits of the last few queries are kept: "more", and the rest
+      // of the list after the first screen, re-rank nothing.
+      var cache = self.hitCache || (self.hitCache = new Map()), hit = cache.get(query);
+      if (hit && (hit.length >= limit || hit.all)) return withTotal(hit.slice(0, limit), hit);
+      // One token and a short list: the head shards hold its best postings
+      // (exact for one term; see format.rs).
+      var heads = entry.heads && toks.length === 1 && limit <= entry.k, list = entry[heads ? "heads" : "shards"];
       var need = new Set();
       toks.forEach(function (t) {
-        need.add(shardOf(entry.shards, t.term));
+        need.add(shardOf(list, t.term));
         t.prefixes.forEach(function (p) {
-          var a = shardOf(entry.shards, p), b = shardOf(entry.shards, p + "\uffff");
+          var a = shardOf(list, p), b = shardOf(list, p + "\uffff");
           for (var i = a; i <= b && i < a + 3; i++) need.add(i);
         });
-        if (t.stemOf) for (var k = 3; k < t.stemOf.length; k++) need.add(shardOf(entry.shards, t.stemOf.slice(0, k)));
+        if (t.stemOf) for (var k = 3; k < t.stemOf.length; k++) need.add(shardOf(list, t.stemOf.slice(0, k)));
       });
       var idx = Array.from(need);
-      return Promise.all(idx.map(function (i) { return self.shard(i); })).then(function (shards) {
-        // Ranked hits of the last few queries are kept: "more", and the
-        // rest of the list after the first screen, re-rank nothing.
-        var cache = self.hitCache || (self.hitCache = new Map()), hit = cache.get(query);
-        if (hit && (hit.length >= limit || hit.all)) return hit.slice(0, limit);
-        var keep = Math.max(limit, HITS_KEPT), ranked = self.rank(entry, toks, shards, keep);
-        ranked.all = ranked.length < keep;
+      return Promise.all(idx.map(function (i) { return self.shard(i, heads ? "heads" : "shards"); })).then(function (shards) {
+        var keep = heads ? entry.k : Math.max(limit, HITS_KEPT), ranked = self.rank(entry, toks, shards, keep);
+        // All hits known: fewer than asked for, from complete postings.
+        ranked.all = ranked.length < keep && (!heads || ranked.complete);
         cache.delete(query);
         cache.set(query, ranked);
         if (cache.size > 16) cache.delete(cache.keys().next().value);
-        return ranked.slice(0, limit);
+        return withTotal(ranked.slice(0, limit), ranked);
       });
     });
   };
   var HITS_KEPT = 50;
+
+  /* hits.total: matching documents (at least that many if !hits.exact). */
+  function withTotal(hits, ranked) {
+    hits.total = ranked.total;
+    hits.exact = ranked.exact;
+    return hits;
+  }
 
   function lookup(shards, term) {
     for (var i = 0; i < shards.length; i++) { var e = shards[i].dict.get(term); if (e) return e; }
@@ -544,12 +590,14 @@
     // A document's state is found through `slot` (a reused array indexed
     // by document), not a Map: a common word matches thousands.
     var slot = this.slot && this.slot.length === n ? this.slot : (this.slot = new Int32Array(n).fill(-1));
-    var states = [], tokIdf = [];
+    var states = [], tokIdf = [], complete = true, maxDf = 0;
     try {
       for (var ti = 0; ti < nt; ti++) {
         var cands = candidates(shards, toks[ti]), best = 0;
         for (var ci = 0; ci < cands.length; ci++) {
-          var c = cands[ci], list = postings(c.entry), w = idf(n, list.length) * c.weight;
+          var c = cands[ci], list = postings(c.entry), w = idf(n, c.entry.df) * c.weight;
+          if (c.entry.df > list.length) complete = false;
+          if (c.entry.df > maxDf) maxDf = c.entry.df;
           if (w > best) best = w;
           for (var pi = 0; pi < list.length; pi++) {
             var p = list[pi], k = p.doc < n ? slot[p.doc] : -1, d;
@@ -574,7 +622,7 @@
       for (var si = 0; si < states.length; si++) if (states[si].doc < n) slot[states[si].doc] = -1;
     }
     var total = tokIdf.reduce(function (a, b) { return a + b; }, 0);
-    if (!total) return [];
+    if (!total) return Object.assign([], { total: 0, exact: true, complete: true });
 
     // Longest chain of query tokens matched at adjacent positions (a phrase),
     // as a fraction of the query's idf mass. Positions in `m` per token.
@@ -641,7 +689,12 @@
       scored.push({ doc: d.doc, score: score, block: bestBlock, terms: d.terms });
     }
     scored.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    return scored.slice(0, limit).map(function (h) { h.terms = new Set(h.terms); return h; });
+    var out = scored.slice(0, limit).map(function (h) { h.terms = new Set(h.terms); return h; });
+    // From head shards the count is at least the largest df (one token).
+    out.complete = complete;
+    out.exact = complete;
+    out.total = complete ? scored.length : Math.max(scored.length, maxDf);
+    return out;
   };
 
   // ---------------------------------------------------------- result data
@@ -652,9 +705,9 @@
   Index.prototype.results = function (query, options) {
     var self = this, opts = options || {}, offset = opts.offset || 0;
     var limit = opts.limit || 10;
-    return self.search(query, { limit: offset + limit }).then(function (hits) {
-      hits = hits.slice(offset);
-      if (!hits.length) return [];
+    return self.search(query, { limit: offset + limit }).then(function (all) {
+      var hits = all.slice(offset);
+      if (!hits.length) return withTotal([], all);
       var entry = self.entry;
       return Promise.all(hits.map(function (h) {
         var block = Math.max(h.block, 1);
@@ -668,16 +721,46 @@
           return { hit: h, meta: seg, text: recs[k][0] || "", heading: recs[j][1] || "", anchor: recs[j][2] || "" };
         });
       })).then(function (rows) {
-        return rows.map(function (r) {
-          var url = r.meta[2];
-          if (opts.offline) url = url === "" || /\/$/.test(url) ? url + "index.html" : url;
+        return withTotal(rows.map(function (r) {
+          var url = pageUrl(r.meta[2], opts);
           if (r.anchor) url += "#" + r.anchor;
           return {
             url: url, title: r.meta[3], section: r.meta[4], heading: r.heading,
             excerpt: excerpt(r.text || r.heading || "", r.hit.terms, entry.stem, opts.excerptChars || 160),
             score: Math.round(r.hit.score * 1000) / 1000
           };
-        });
+        }), all);
+      });
+    });
+  };
+
+  function pageUrl(url, opts) {
+    return opts.offline && (url === "" || /\/$/.test(url)) ? url + "index.html" : url;
+  }
+
+  /** The first screen, sooner: as results(), but from the small metadata
+   * bundles of a big site's index (url without anchor, title, section;
+   * heading and excerpt ""; preview: true). Call results() with the same
+   * arguments for the full rows. An index without metadata bundles gives
+   * the full rows at once. */
+  Index.prototype.preview = function (query, options) {
+    var self = this, opts = options || {}, offset = opts.offset || 0;
+    var limit = opts.limit || 10;
+    if (typeof query !== "string" || !query.trim()) return Promise.resolve(Object.assign([], { total: 0, exact: true }));
+    return self.ready().then(function (entry) {
+      if (!entry.meta) return self.results(query, opts);
+      return self.search(query, { limit: offset + limit }).then(function (all) {
+        var hits = all.slice(offset);
+        return Promise.all(hits.map(function (h) {
+          return self.bundle(metaOf(entry.meta, h.doc), "meta").then(function (b) {
+            var row = b[2][h.doc - b[0]], path = Array.isArray(row) ? b[1][row[2]] : null;
+            if (!Array.isArray(path)) throw SearchDataError("search data for a result is missing; rebuild the site");
+            return {
+              url: pageUrl(String(row[0]), opts), title: String(row[1]), section: path, heading: "", excerpt: "",
+              score: Math.round(h.score * 1000) / 1000, preview: true
+            };
+          });
+        })).then(function (rows) { return withTotal(rows, all); });
       });
     });
   };
@@ -748,7 +831,7 @@
     escapeHtml: escapeHtml,
     excerpt: excerpt,
     decodeShard: decodeShard,
-    /** open({entry: "entry.HASH.js", load: name => Promise}) for any
+    /** open({entry: "entry.js", load: name => Promise}) for any
      * environment; load must cause GrassrootsSearch.register(name, …). */
     open: function (opts) { return new Index(opts.entry, opts.load); },
     /** Opens the index named by the page: <meta name="grassroots-search">
@@ -759,8 +842,8 @@
       if (!meta) return null;
       var rootPrefix = doc.documentElement.getAttribute("data-root") || "";
       var entryUrl = new URL(rootPrefix + meta.getAttribute("content"), doc.baseURI);
-      var name = entryUrl.pathname.split("/").pop();
-      return new Index(decodeURIComponent(name), scriptLoader(entryUrl.href));
+      var name = decodeURIComponent(entryUrl.pathname.split("/").pop());
+      return new Index(name, scriptLoader(entryUrl.href, name));
     }
   };
   root.GrassrootsSearch = api;

@@ -7,13 +7,15 @@
  *           data-search-client="…/assets/search.HASH.js"></script>
  * (the value is resolved like any URL in the page). Without the attribute it
  * uses a GrassrootsSearch already loaded by the page, if any. It also needs:
- *   <meta name="grassroots-search" content="search/zh/entry.HASH.js">
+ *   <meta name="grassroots-search" content="search/zh/entry.js">
  *   <html data-root="../../" [data-offline="true"]>
  *   <input type="search" id="search-input" data-no-results="…" data-results="{n} …"
  *          [data-more="…"] [data-error="…"]>
  *   <div id="search-results" aria-live="polite"></div>
- * It shows the top FIRST results with excerpts first (that is all the
- * result data it reads), and the next ones behind a "more" button.
+ * It shows the top FIRST results first (that is all the result data it
+ * reads), and the next ones behind a "more" button. On a big site's index
+ * the first screen comes from small metadata files (titles, paths) and the
+ * excerpts and heading links follow as soon as their files are read.
  * Without JavaScript the form is plain HTML and the site still navigates. */
 (function () {
   "use strict";
@@ -63,7 +65,7 @@
       more: input.getAttribute("data-more") || "More results",
       error: input.getAttribute("data-error") || "Search is unavailable"
     };
-    var esc = escapeHtml, timer = 0, seq = 0, active = -1, index = null, shown = 0, total = 0;
+    var esc = escapeHtml, timer = 0, seq = 0, active = -1, index = null, shown = 0, total = 0, exact = true;
     var form = input.form;
     if (form) form.addEventListener("submit", function (e) { e.preventDefault(); open(active < 0 ? 0 : active); });
 
@@ -99,13 +101,15 @@
       return shown < total ? '<button type="button" class="search-more">' + esc(t.more) + "</button>" : "";
     }
 
-    function render(results) {
+    function render(results, keepActive) {
+      var was = active;
       active = -1;
       shown = results.length;
       if (!results.length) { box.innerHTML = '<p class="search-none">' + esc(t.none) + "</p>"; return; }
-      var n = total >= HITS ? HITS + "+" : String(total);
+      var n = total >= HITS ? HITS + "+" : String(total) + (exact ? "" : "+");
       box.innerHTML = '<p class="search-count">' + esc(t.count.replace("{n}", n)) + '</p><ol class="search-list">' +
         items(results) + "</ol>" + moreButton();
+      if (keepActive && was >= 0) select(was);
     }
 
     function fail(my, e) {
@@ -117,13 +121,19 @@
       var q = input.value, my = ++seq;
       if (!q.trim()) { box.innerHTML = ""; active = -1; return; }
       getIndex().then(function (ix) {
-        // Ranking only (cached by the client), for the count; then the
-        // result data of the first screen.
-        return ix.search(q, { limit: HITS }).then(function (hits) {
-          total = hits.length;
-          return ix.results(q, { limit: FIRST, offline: offline });
+        // The first screen (titles and paths first on a big site), then
+        // the same results with excerpts and heading links.
+        return ix.preview(q, { limit: FIRST, offline: offline }).then(function (rs) {
+          if (my !== seq) return;
+          total = rs.total || rs.length;
+          exact = rs.exact !== false;
+          render(rs);
+          if (!rs.length || !rs[0].preview) return;
+          return ix.results(q, { limit: FIRST, offline: offline }).then(function (full) {
+            if (my === seq && shown === full.length) render(full, true);
+          });
         });
-      }).then(function (rs) { if (my === seq) render(rs); }, function (e) { fail(my, e); });
+      }).then(null, function (e) { fail(my, e); });
     }
 
     function more() {

@@ -1,11 +1,11 @@
 //! Builds a small bilingual fixture site's search index for the client tests:
 //!
-//!     cargo run -p grassroots-search --example build_fixture -- OUTDIR
+//!     cargo run -p grassroots-search --example build_fixture -- OUTDIR [--tiers]
 //!
 //! Writes OUTDIR/search/{zh,en}/… plus OUTDIR/{zh,en}/index.html with the
 //! search box markup, and the client scripts under OUTDIR/assets/.
 
-use grassroots_search::{CLIENT_JS, Document, Language, TextChunk, UI_JS, build_index};
+use grassroots_search::{CLIENT_JS, Document, Language, TextChunk, UI_JS, build_index_with};
 use std::path::Path;
 
 fn chunk(heading: Option<&str>, anchor: Option<&str>, text: &str) -> TextChunk {
@@ -122,8 +122,10 @@ fn page(lang: &str, entry: &str) -> String {
 }
 
 fn main() {
-    let Some(out) = std::env::args().nth(1) else {
-        eprintln!("usage: build_fixture OUTDIR");
+    // --tiers: with the big-site files (head shards, metadata bundles).
+    let tiers = std::env::args().any(|a| a == "--tiers").then_some(true);
+    let Some(out) = std::env::args().skip(1).find(|a| !a.starts_with("--")) else {
+        eprintln!("usage: build_fixture OUTDIR [--tiers]");
         std::process::exit(2);
     };
     let out = Path::new(&out);
@@ -131,7 +133,7 @@ fn main() {
     std::fs::write(out.join("assets/search.js"), CLIENT_JS).expect("write");
     std::fs::write(out.join("assets/ui.js"), UI_JS).expect("write");
     for (lang, docs) in [("zh", zh_docs()), ("en", en_docs())] {
-        let index = build_index(Language::from_code(lang), &docs).expect("index");
+        let index = build_index_with(Language::from_code(lang), &docs, None, tiers).expect("index");
         let dir = out.join("search").join(lang);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("mkdir");

@@ -3,7 +3,8 @@
 //! `<script>` element over HTTP and from `file://` (where `fetch` is not
 //! allowed), and by reading + evaluating in Node.
 //!
-//! * `entry.HASH.js` — JSON: statistics, the first term of every shard and
+//! * the entry (`entry.js` in a site, whose pages name it; `entry.HASH.js`
+//!   when no name is given) — JSON: statistics, the first term of every shard and
 //!   the first (document, block) of every result bundle, with their hashes.
 //! * `s.HASH.js` — a term shard, base64 of a zlib-deflated binary blob (see
 //!   [`encode_shard`]): a front-coded dictionary, then varint/delta-coded
@@ -12,6 +13,23 @@
 //! * `r.HASH.js` — a result bundle, base64 of deflated JSON: display data
 //!   and excerpt blocks for a contiguous run of (document, block) (see
 //!   [`write_index`]). A result reads one bundle.
+//!
+//! Big sites add two tiers for the first screen of a one-word query (see
+//! [`tiered`]): with a fixed file budget, shards and result bundles grow
+//! with the site, and a query that reads one shard and five bundles would
+//! read hundreds of KB.
+//!
+//! * `h.HASH.js` — a head shard (see [`encode_head_shard`]): the same
+//!   dictionary, but for each term only its document frequency and its
+//!   [`HEAD_DOCS`] best postings for a one-term query (title hits, then
+//!   heading hits, then impact). A one-token query ranks its first
+//!   [`HEAD_DOCS`] results from head shards alone; other queries read the
+//!   full shards.
+//! * `m.HASH.js` — a metadata bundle: url, title and section path of a
+//!   contiguous run of documents, base64 of deflated JSON `[first doc,
+//!   [section path, ...], [[url, title, path index], ...]]`. The search box
+//!   shows the first screen (titles, paths) from these, then fills in the
+//!   excerpts from the result bundles.
 //!
 //! The split of the file budget between shards and result bundles minimises
 //! the bytes of a typical query (see `allocate`).
@@ -26,6 +44,19 @@ use serde_json::{Value, json};
 
 pub const FORMAT_VERSION: u64 = 3;
 const MAGIC: [u8; 3] = *b"GS2";
+const MAGIC_HEAD: [u8; 3] = *b"GH2";
+
+/// Postings a head shard keeps per term (enough for two screens of 5).
+pub const HEAD_DOCS: usize = 10;
+/// Sites whose raw postings exceed this get head shards and metadata
+/// bundles (the Rust book, ~224 pages, has ~1 MB; 10,000 pages ~30 MB).
+const TIER_MIN_POSTINGS_BYTES: usize = 6 << 20;
+/// Raw sizes aimed at for head shards and metadata bundles: both are read
+/// by the first screen, so they get many small files.
+const HEAD_TARGET_BYTES: usize = 24 * 1024;
+const META_TARGET_BYTES: usize = 16 * 1024;
+/// At most this share of the file budget goes to the two tiers.
+const TIER_MAX_FILES: usize = 110;
 
 /// Smallest useful sizes (before compression); on big sites files grow so
 /// that the count stays within [`MAX_FILES`].
@@ -296,6 +327,184 @@ fn decode_postings(data: &[u8]) -> Result<Vec<DocPosting>, SearchError> {
     Ok(out)
 }
 
+// --------------------------------------------------------------- head shards
+
+/// A posting by reference: (doc, impact, encoded blocks).
+type PostingRef<'a> = (u32, u8, &'a [u8]);
+
+/// The [`HEAD_DOCS`] best postings of term `t` for a one-term query, by
+/// document. The client's score of a one-term query is, per document,
+/// `2.2·impact/255 + 3.5·[title hit] + 2.5·[heading hit]` (see `rank` in
+/// search.js): the order here is the same, ties to the lower document.
+fn head_postings(inv: &Inverted, t: usize) -> Vec<PostingRef<'_>> {
+    if inv.df(t) <= HEAD_DOCS {
+        return inv.postings(t).collect();
+    }
+    // Sort key, best first: 2.2·impact/255 < 2.5 < 3.5, so the flags
+    // dominate as in the client; then the lower document.
+    let mut keyed: Vec<(std::cmp::Reverse<u32>, u32, PostingRef<'_>)> = inv
+        .postings(t)
+        .map(|p| {
+            let (title, heading) = hits_of(p.2);
+            let key = u32::from(title) * 4 * 256 + u32::from(heading) * 2 * 256 + u32::from(p.1);
+            (std::cmp::Reverse(key), p.0, p)
+        })
+        .collect();
+    keyed.select_nth_unstable_by_key(HEAD_DOCS - 1, |k| (k.0, k.1));
+    let mut head: Vec<PostingRef<'_>> = keyed[..HEAD_DOCS].iter().map(|k| k.2).collect();
+    head.sort_by_key(|p| p.0);
+    head
+}
+
+/// (title hit, heading hit) of an encoded block list: kept positions are
+/// title positions in block 0 and heading positions in other blocks.
+fn hits_of(data: &[u8]) -> (bool, bool) {
+    // A scan of the encoding (see `index::encode_blocks`), no allocation:
+    // this runs for every posting of every frequent term.
+    let (mut title, mut heading) = (false, false);
+    let at = &mut 0;
+    let Ok(x) = get_varint(data, at) else {
+        return (false, false);
+    };
+    if x & 1 == 0 {
+        return (false, false);
+    }
+    let mut block = 0;
+    for j in 0..x >> 1 {
+        let Ok(v) = get_varint(data, at) else { break };
+        block = if j == 0 { v >> 1 } else { block + (v >> 1) };
+        if v & 1 == 1 {
+            if block == 0 {
+                title = true;
+            } else {
+                heading = true;
+            }
+            let Ok(np) = get_varint(data, at) else { break };
+            for _ in 0..np {
+                if get_varint(data, at).is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    (title, heading)
+}
+
+/// Bytes [`encode_head_postings`] writes.
+fn head_postings_len(df: usize, head: &[PostingRef<'_>]) -> usize {
+    let mut n = varint_len(df as u64) + varint_len(head.len() as u64);
+    let mut prev = 0;
+    for (i, &(doc, _, data)) in head.iter().enumerate() {
+        n += varint_len(u64::from(if i == 0 { doc } else { doc - prev })) + 1 + data.len();
+        prev = doc;
+    }
+    n
+}
+
+/// `varint df`, `varint n`, n × (`varint doc delta`, `u8 impact`, block
+/// list): the postings format with the document frequency in front.
+fn encode_head_postings(df: usize, head: &[PostingRef<'_>], out: &mut Vec<u8>) {
+    put_varint(out, df as u64);
+    put_varint(out, head.len() as u64);
+    let mut prev = 0;
+    for (i, &(doc, impact, data)) in head.iter().enumerate() {
+        put_varint(out, u64::from(if i == 0 { doc } else { doc - prev }));
+        prev = doc;
+        out.push(impact);
+        out.extend_from_slice(data);
+    }
+}
+
+/// Head shard blob: as [`encode_shard`] with magic `"GH2"` and each term's
+/// postings as [`encode_head_postings`] writes them.
+fn encode_head_shard(
+    inv: &Inverted,
+    range: std::ops::Range<usize>,
+    heads: &[Vec<PostingRef<'_>>],
+) -> Vec<u8> {
+    let mut body = Vec::new();
+    put_varint(&mut body, range.len() as u64);
+    let mut prev: &[u8] = &[];
+    for t in range.clone() {
+        let term = inv.terms[t].as_bytes();
+        let shared = prev.iter().zip(term).take_while(|(a, b)| a == b).count();
+        put_varint(&mut body, shared as u64);
+        put_varint(&mut body, (term.len() - shared) as u64);
+        body.extend_from_slice(&term[shared..]);
+        put_varint(&mut body, head_postings_len(inv.df(t), &heads[t]) as u64);
+        prev = term;
+    }
+    for t in range {
+        encode_head_postings(inv.df(t), &heads[t], &mut body);
+    }
+    let mut out = Vec::with_capacity(body.len() + 7);
+    out.extend_from_slice(&MAGIC_HEAD);
+    out.extend_from_slice(&fnv32(&body).to_le_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Decodes a head shard blob (deflated as on disk, or not): (term,
+/// document frequency, head postings). Errors on any damage.
+pub fn decode_head_shard(
+    blob: &[u8],
+) -> Result<Vec<(String, usize, Vec<DocPosting>)>, SearchError> {
+    let raw;
+    let blob = if !blob.starts_with(&MAGIC_HEAD) && blob.first() == Some(&0x78) {
+        raw = inflate(blob)?;
+        &raw[..]
+    } else {
+        blob
+    };
+    if blob.len() < 7 || blob[..3] != MAGIC_HEAD {
+        return Err(SearchError::Corrupt("not a head shard"));
+    }
+    let body = &blob[7..];
+    let sum = u32::from_le_bytes([blob[3], blob[4], blob[5], blob[6]]);
+    if fnv32(body) != sum {
+        return Err(SearchError::Corrupt("checksum mismatch"));
+    }
+    let mut at = 0;
+    let n = get_varint(body, &mut at)? as usize;
+    let mut dict = Vec::with_capacity(n.min(body.len()));
+    let mut prev: Vec<u8> = Vec::new();
+    for _ in 0..n {
+        let shared = get_varint(body, &mut at)? as usize;
+        let len = get_varint(body, &mut at)? as usize;
+        let suffix = body
+            .get(at..at.saturating_add(len))
+            .ok_or(SearchError::Corrupt("term past end"))?;
+        at += len;
+        let mut t = prev
+            .get(..shared)
+            .ok_or(SearchError::Corrupt("bad prefix"))?
+            .to_vec();
+        t.extend_from_slice(suffix);
+        let plen = get_varint(body, &mut at)? as usize;
+        dict.push((t.clone(), plen));
+        prev = t;
+    }
+    let mut out = Vec::with_capacity(dict.len());
+    for (t, plen) in dict {
+        let data = body
+            .get(at..at.saturating_add(plen))
+            .ok_or(SearchError::Corrupt("postings past end"))?;
+        at += plen;
+        let term = String::from_utf8(t).map_err(|_| SearchError::Corrupt("term not UTF-8"))?;
+        let mut k = 0;
+        let df = get_varint(data, &mut k)? as usize;
+        let postings = decode_postings(&data[k..])?;
+        if postings.len() > df {
+            return Err(SearchError::Corrupt("more head postings than documents"));
+        }
+        out.push((term, df, postings));
+    }
+    if at != body.len() {
+        return Err(SearchError::Corrupt("shard length mismatch"));
+    }
+    Ok(out)
+}
+
 /// Groups consecutive items into at most `max_groups` groups of roughly
 /// `target` bytes; when that would need too many groups, the smallest
 /// larger target that fits is used (so the tail is never lumped into one
@@ -363,16 +572,21 @@ pub fn inflate(data: &[u8]) -> Result<Vec<u8>, SearchError> {
 /// the result data of the top 5 first), so the expected bytes read,
 /// `SHARDS_READ·S/ns + RESULTS_READ·R/nr`, are least with
 /// `ns/nr = sqrt(SHARDS_READ·S / (RESULTS_READ·R))`.
-fn allocate(shard_bytes: usize, result_bytes: usize) -> (usize, usize) {
+fn allocate(shard_bytes: usize, result_bytes: usize, budget: usize) -> (usize, usize) {
     const SHARDS_READ: f64 = 1.5;
     const RESULTS_READ: f64 = 5.0;
-    let budget = MAX_FILES - 1;
     if shard_bytes == 0 || result_bytes == 0 {
         return (budget / 2, budget - budget / 2);
     }
     let r = (SHARDS_READ * shard_bytes as f64 / (RESULTS_READ * result_bytes as f64)).sqrt();
     let ns = ((budget as f64 * r / (1.0 + r)).round() as usize).clamp(1, budget - 1);
     (ns, budget - ns)
+}
+
+/// Whether an index with `postings_bytes` of raw postings gets head shards
+/// and metadata bundles; `force` decides instead when given (tests).
+fn tiered(postings_bytes: usize, force: Option<bool>) -> bool {
+    force.unwrap_or(postings_bytes > TIER_MIN_POSTINGS_BYTES)
 }
 
 /// Writes every file of one language's index. `entry_name` names the entry
@@ -388,6 +602,17 @@ pub fn write_index(
     inv: &Inverted,
     docs: &[DocMeta<'_>],
     entry_name: Option<&str>,
+) -> Result<(Vec<OutFile>, String), SearchError> {
+    write_index_with(inv, docs, entry_name, None)
+}
+
+/// As [`write_index`]; `tiers` forces head shards and metadata bundles on
+/// or off (by default: on for big sites, see [`tiered`]).
+pub fn write_index_with(
+    inv: &Inverted,
+    docs: &[DocMeta<'_>],
+    entry_name: Option<&str>,
+    tiers: Option<bool>,
 ) -> Result<(Vec<OutFile>, String), SearchError> {
     use rayon::prelude::*;
 
@@ -423,7 +648,49 @@ pub fn write_index(
         }
     }
 
-    let (max_shards, max_results) = allocate(sizes.iter().sum(), unit_sizes.iter().sum());
+    // Tiers (see the module doc): head shards and metadata bundles take
+    // their files from the budget first.
+    let tiers = tiered(sizes.iter().sum(), tiers);
+    let mut budget = MAX_FILES - 1;
+    let (heads, head_sizes) = if tiers {
+        let heads: Vec<Vec<PostingRef<'_>>> = (0..inv.terms.len())
+            .into_par_iter()
+            .map(|t| head_postings(inv, t))
+            .collect();
+        let head_sizes: Vec<usize> = (0..inv.terms.len())
+            .map(|t| inv.terms[t].len() + head_postings_len(inv.df(t), &heads[t]) + 4)
+            .collect();
+        (heads, head_sizes)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let meta_sizes: Vec<usize> = if tiers {
+        docs.iter()
+            .map(|m| m.url.len() + m.title.len() + 12)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (max_heads, max_meta) = if tiers {
+        let h = head_sizes
+            .iter()
+            .sum::<usize>()
+            .div_ceil(HEAD_TARGET_BYTES)
+            .max(1);
+        let m = meta_sizes
+            .iter()
+            .sum::<usize>()
+            .div_ceil(META_TARGET_BYTES)
+            .max(1);
+        let scale = (TIER_MAX_FILES as f64 / (h + m) as f64).min(1.0);
+        let h = ((h as f64 * scale) as usize).max(1);
+        let m = ((m as f64 * scale) as usize).max(1);
+        budget -= h + m;
+        (h, m)
+    } else {
+        (0, 0)
+    };
+    let (max_shards, max_results) = allocate(sizes.iter().sum(), unit_sizes.iter().sum(), budget);
     let starts = if sizes.is_empty() {
         Vec::new()
     } else {
@@ -520,7 +787,81 @@ pub fn write_index(
         files.push(f);
     }
 
-    let entry = json!({
+    // Head shards: the same term ranges logic as shards, over head sizes.
+    let hstarts = if tiers && !head_sizes.is_empty() {
+        group_starts(&head_sizes, HEAD_TARGET_BYTES, max_heads)
+    } else {
+        Vec::new()
+    };
+    let head_files: Vec<(Value, OutFile)> = hstarts
+        .par_iter()
+        .enumerate()
+        .map(|(i, &s)| {
+            let e = hstarts.get(i + 1).copied().unwrap_or(head_sizes.len());
+            let payload =
+                json!(base64(&deflate(&encode_head_shard(inv, s..e, &heads)))).to_string();
+            let name = named("h", &payload);
+            let first = if i == 0 { "" } else { inv.terms[s].as_str() };
+            (
+                json!([first, hash_of(&name)]),
+                OutFile {
+                    bytes: script(&name, &payload),
+                    name,
+                },
+            )
+        })
+        .collect();
+    drop(heads);
+    let mut head_list = Vec::new();
+    for (key, f) in head_files {
+        head_list.push(key);
+        files.push(f);
+    }
+
+    // Metadata bundles: contiguous runs of documents.
+    let mstarts = if tiers && !meta_sizes.is_empty() {
+        group_starts(&meta_sizes, META_TARGET_BYTES, max_meta)
+    } else {
+        Vec::new()
+    };
+    let meta_files: Vec<(Value, OutFile)> = mstarts
+        .par_iter()
+        .enumerate()
+        .map(|(i, &s)| {
+            let e = mstarts.get(i + 1).copied().unwrap_or(docs.len());
+            let mut paths: Vec<&[String]> = Vec::new();
+            let rows: Vec<Value> = docs[s..e]
+                .iter()
+                .map(|m| {
+                    let k = paths
+                        .iter()
+                        .position(|p| *p == m.section_path)
+                        .unwrap_or_else(|| {
+                            paths.push(m.section_path);
+                            paths.len() - 1
+                        });
+                    json!([m.url, m.title, k])
+                })
+                .collect();
+            let json_text = js_json(&json!([s, paths, rows]));
+            let payload = json!(base64(&deflate(json_text.as_bytes()))).to_string();
+            let name = named("m", &payload);
+            (
+                json!([s, hash_of(&name)]),
+                OutFile {
+                    bytes: script(&name, &payload),
+                    name,
+                },
+            )
+        })
+        .collect();
+    let mut meta_list = Vec::new();
+    for (key, f) in meta_files {
+        meta_list.push(key);
+        files.push(f);
+    }
+
+    let mut entry = json!({
         "v": FORMAT_VERSION,
         "lang": inv.language.code(),
         "stem": inv.language.stems(),
@@ -530,6 +871,11 @@ pub fn write_index(
         "shards": shard_list,
         "res": result_list,
     });
+    if tiers {
+        entry["k"] = json!(HEAD_DOCS);
+        entry["heads"] = Value::Array(head_list);
+        entry["meta"] = Value::Array(meta_list);
+    }
     let payload = js_json(&entry);
     let name = entry_name.map_or_else(|| named("entry", &payload), str::to_string);
     files.push(OutFile {

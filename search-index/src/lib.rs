@@ -10,8 +10,9 @@ pub use tokenize::{Language, Token, Tokenizer};
 
 use std::fmt;
 
-/// The client library (a classic script defining `globalThis.GrassrootsSearch`).
-pub const CLIENT_JS: &str = include_str!("../client/search.js");
+/// The client library (a classic script defining `globalThis.GrassrootsSearch`):
+/// `client/search.js` without comment lines (see `build.rs`).
+pub const CLIENT_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/search.js"));
 /// The search box UI for the default theme.
 pub const UI_JS: &str = include_str!("../client/ui.js");
 
@@ -88,6 +89,18 @@ pub fn build_index_named(
     docs: &[Document],
     entry_name: Option<&str>,
 ) -> Result<SearchIndex, SearchError> {
+    build_index_with(language, docs, entry_name, None)
+}
+
+/// As [`build_index_named`]; `tiers` forces the big-site files (head
+/// shards, metadata bundles; see `format.rs`) on or off instead of
+/// deciding by size.
+pub fn build_index_with(
+    language: Language,
+    docs: &[Document],
+    entry_name: Option<&str>,
+    tiers: Option<bool>,
+) -> Result<SearchIndex, SearchError> {
     let inverted = index::invert(language, docs);
     // In the index's document numbering (URL order).
     let metas: Vec<format::DocMeta<'_>> = inverted
@@ -100,7 +113,7 @@ pub fn build_index_named(
             section_path: &d.section_path,
         })
         .collect();
-    let (files, entry) = format::write_index(&inverted, &metas, entry_name)?;
+    let (files, entry) = format::write_index_with(&inverted, &metas, entry_name, tiers)?;
     Ok(SearchIndex {
         files: files
             .into_iter()

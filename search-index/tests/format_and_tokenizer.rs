@@ -1,6 +1,8 @@
 use grassroots_search::format::{decode_shard, unbase64};
 use grassroots_search::index::{HEADING_SPAN, invert};
-use grassroots_search::{Document, Language, SearchError, TextChunk, Tokenizer, build_index};
+use grassroots_search::{
+    Document, Language, SearchError, TextChunk, Tokenizer, build_index, build_index_with,
+};
 
 fn terms(lang: Language, text: &str) -> Vec<String> {
     Tokenizer::new(lang).terms(text)
@@ -99,9 +101,13 @@ fn tokenizer_survives_odd_input() {
 }
 
 fn shard_payloads(files: &[grassroots_search::IndexFile]) -> Vec<Vec<u8>> {
+    payloads(files, "s.")
+}
+
+fn payloads(files: &[grassroots_search::IndexFile], prefix: &str) -> Vec<Vec<u8>> {
     files
         .iter()
-        .filter(|f| f.name.starts_with("s."))
+        .filter(|f| f.name.starts_with(prefix))
         .map(|f| {
             let text = String::from_utf8(f.bytes.clone()).unwrap();
             let start = text.find("\",\"").unwrap() + 3;
@@ -192,4 +198,118 @@ fn file_count_is_bounded() {
         .collect();
     let index = build_index(Language::Chinese, &docs).unwrap();
     assert!(index.files.len() <= 300, "{} files", index.files.len());
+}
+
+/// 30 pages share "学习"; a few have it in the title or a heading: those
+/// must be the head postings.
+fn tier_docs() -> Vec<Document> {
+    (0..30)
+        .map(|i| {
+            let title = match i {
+                7 | 21 => format!("学习第{i}页"),
+                _ => format!("第{i}页"),
+            };
+            let mut d = doc(
+                &format!("p{i:02}/"),
+                &title,
+                &format!("{}正文{i}", "学习".repeat(1 + i % 4)),
+            );
+            if i == 13 {
+                d.chunks.push(TextChunk {
+                    heading: Some("学习方法".into()),
+                    anchor: Some("m".into()),
+                    text: "内容".into(),
+                });
+            }
+            d.section_path = vec![format!("单元{}", i / 10)];
+            d
+        })
+        .collect()
+}
+
+#[test]
+fn head_shards_round_trip() {
+    use grassroots_search::format::{HEAD_DOCS, decode_head_shard};
+    let docs = tier_docs();
+    let plain = build_index(Language::Chinese, &docs).unwrap();
+    assert!(
+        !plain
+            .files
+            .iter()
+            .any(|f| f.name.starts_with("h.") || f.name.starts_with("m."))
+    );
+    let index = build_index_with(Language::Chinese, &docs, None, Some(true)).unwrap();
+    let inv = invert(Language::Chinese, &docs);
+    let mut decoded = Vec::new();
+    for blob in payloads(&index.files, "h.") {
+        assert!(decode_shard(&blob).is_err(), "a head shard is not a shard");
+        decoded.extend(decode_head_shard(&blob).unwrap());
+    }
+    assert_eq!(decoded.len(), inv.terms.len());
+    for (t, (term, df, head)) in decoded.iter().enumerate() {
+        assert_eq!(term, &inv.terms[t]);
+        let full = inv.decoded(t);
+        assert_eq!(*df, full.len());
+        assert_eq!(head.len(), full.len().min(HEAD_DOCS));
+        assert!(head.iter().all(|p| full.contains(p)));
+        assert!(head.windows(2).all(|w| w[0].doc < w[1].doc));
+    }
+    // "学习": in 30 pages; the title and heading hits are kept first.
+    let t = inv.terms.iter().position(|t| t == "学习").unwrap();
+    let number = |i: u32| inv.doc_order.iter().position(|&d| d == i).unwrap() as u32;
+    let head = &decoded[t].2;
+    for i in [7, 21, 13] {
+        assert!(head.iter().any(|p| p.doc == number(i)), "page {i} kept");
+    }
+    // The rest are the highest impacts.
+    let kept_min = head.iter().map(|p| p.impact).min().unwrap();
+    let full = inv.decoded(t);
+    let dropped_max = full
+        .iter()
+        .filter(|p| !head.contains(p))
+        .map(|p| p.impact)
+        .max()
+        .unwrap();
+    assert!(dropped_max <= kept_min, "{dropped_max} > {kept_min}");
+}
+
+#[test]
+fn metadata_bundles_round_trip() {
+    let docs = tier_docs();
+    let index = build_index_with(Language::Chinese, &docs, None, Some(true)).unwrap();
+    let inv = invert(Language::Chinese, &docs);
+    let mut rows = Vec::new();
+    for blob in payloads(&index.files, "m.") {
+        let v: serde_json::Value =
+            serde_json::from_slice(&grassroots_search::format::inflate(&blob).unwrap()).unwrap();
+        assert_eq!(v[0].as_u64().unwrap() as usize, rows.len());
+        for r in v[2].as_array().unwrap() {
+            let path = &v[1][r[2].as_u64().unwrap() as usize];
+            rows.push((r[0].clone(), r[1].clone(), path.clone()));
+        }
+    }
+    assert_eq!(rows.len(), docs.len());
+    for (n, &i) in inv.doc_order.iter().enumerate() {
+        let d = &docs[i as usize];
+        assert_eq!(rows[n].0, d.url.as_str());
+        assert_eq!(rows[n].1, d.title.as_str());
+        assert_eq!(rows[n].2, serde_json::json!(d.section_path));
+    }
+}
+
+#[test]
+fn damaged_head_shards_are_errors() {
+    use grassroots_search::format::{decode_head_shard, inflate};
+    let index = build_index_with(Language::Chinese, &tier_docs(), None, Some(true)).unwrap();
+    let blob = inflate(&payloads(&index.files, "h.").remove(0)).unwrap();
+    for cut in [0, 3, 7, blob.len() / 2, blob.len() - 1] {
+        assert!(decode_head_shard(&blob[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut flipped = blob.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x55;
+    assert!(matches!(
+        decode_head_shard(&flipped),
+        Err(SearchError::Corrupt(_))
+    ));
 }

@@ -200,3 +200,96 @@ test("decodeShard rejects garbage", () => {
   assert.throws(() => GS.decodeShard("x", btoa("GS2\0\0\0\0\x05")), /damaged|checksum/);
   assert.throws(() => GS.decodeShard("x", null), /damaged/);
 });
+
+// ------------------------------------------- big-site files (head shards, metadata)
+const tiered = join(tmp, "tiered");
+cargoExample("build_fixture", [tiered, "--tiers"]);
+
+test("a tiered index has head shards and metadata bundles", () => {
+  const names = readdirSync(join(tiered, "search", "zh"));
+  assert.ok(names.some((n) => n.startsWith("h.")), names.join(" "));
+  assert.ok(names.some((n) => n.startsWith("m.")), names.join(" "));
+  assert.ok(!readdirSync(join(site, "search", "zh")).some((n) => /^[hm]\./.test(n)));
+});
+
+test("a tiered index gives the same results as a plain one", () => {
+  const queries = [["zh", "信访接待"], ["zh", "HTTP 请求"], ["zh", "ＡＢＣ"], ["zh", "信访"], ["zh", "学"],
+    ["en", "educat"], ["en", "clippy"], ["en", "petitions"], ["en", "welcome"], ["en", "zzzyqx"]];
+  for (const [lang, q] of queries) {
+    const a = run(lang, q), b = run(lang, q, tiered);
+    assert.equal(b.status, 0, q);
+    assert.deepEqual(b.results, a.results, q);
+  }
+});
+
+test("one-word first screen reads head shards and metadata, not full shards or result bundles", () => {
+  const out = run("zh", "信访");
+  const t = run("zh", "信访", tiered);
+  assert.ok(t.results.length > 0);
+  const first = [];
+  let acc = 0;
+  for (const f of t.files) {
+    if (acc >= t.bytes_first_screen) break;
+    acc += readFileSync(join(tiered, f)).length;
+    first.push(f.split("/").pop());
+  }
+  assert.ok(first.every((n) => /^(entry|h|m)\./.test(n)), first.join(" "));
+  assert.ok(t.bytes_first_excerpts > t.bytes_first_screen);
+  assert.equal(out.bytes_first_excerpts, out.bytes_first_screen);
+});
+
+test("preview rows are the first screen of results, without excerpts", async () => {
+  const { openSite } = await import(cli);
+  const { index } = openSite(tiered, "en");
+  const rows = await index.preview("petitions", { limit: 5 });
+  assert.ok(rows.length > 0 && rows[0].preview);
+  assert.equal(rows[0].excerpt, "");
+  assert.ok(rows.total >= rows.length);
+  const full = await index.results("petitions", { limit: 5 });
+  assert.deepEqual(rows.map((r) => r.url), full.map((r) => r.url.split("#")[0]));
+});
+
+function damagedTiered(prefix, mutate) {
+  const dir = join(tmp, "damaged-" + Math.random().toString(36).slice(2));
+  cpSync(tiered, dir, { recursive: true });
+  const sdir = join(dir, "search", "zh");
+  for (const f of readdirSync(sdir).filter((n) => n.startsWith(prefix))) {
+    const p = join(sdir, f);
+    writeFileSync(p, mutate(readFileSync(p, "utf8")));
+  }
+  return dir;
+}
+
+test("a truncated or damaged head shard gives a clear error", () => {
+  let out = run("zh", "信访", damagedTiered("h.", (s) => s.slice(0, Math.floor(s.length / 2))));
+  assert.equal(out.status, 1);
+  assert.match(out.error, /damaged/);
+  out = run("zh", "信访", damagedTiered("h.", (s) => {
+    const at = s.indexOf('","') + 3 + 24;
+    return s.slice(0, at) + (s[at] === "A" ? "B" : "A") + s.slice(at + 1);
+  }));
+  assert.equal(out.status, 1);
+  assert.match(out.error, /damaged|checksum/);
+});
+
+test("a damaged metadata bundle gives a clear error", () => {
+  let out = run("zh", "信访", damagedTiered("m.", (s) => s.slice(0, Math.floor(s.length / 2))));
+  assert.equal(out.status, 1);
+  assert.match(out.error, /damaged/);
+  out = run("zh", "信访", damagedTiered("m.", (s) => s.replace(/\("([^"]+)",.*\);/s, '("$1","eJyLjgUAARUAuQ==");')));
+  assert.equal(out.status, 1);
+  assert.match(out.error, /damaged|missing/);
+});
+
+test("the shipped client (comments stripped by build.rs) gives the same results", () => {
+  const shipped = readFileSync(join(site, "assets", "search.js"), "utf8");
+  assert.ok(shipped.length < readFileSync(join(here, "..", "search.js"), "utf8").length * 0.85);
+  const dir = join(tmp, "shipped-cli");
+  cpSync(cli, join(dir, "cli.mjs"));
+  writeFileSync(join(dir, "search.js"), shipped);
+  for (const [lang, q, s] of [["zh", "信访接待", site], ["zh", "学", tiered], ["en", "educat", site], ["en", "petitions", tiered]]) {
+    const r = spawnSync("node", [join(dir, "cli.mjs"), s, lang, q], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), JSON.parse(spawnSync("node", [cli, s, lang, q], { encoding: "utf8" }).stdout), q);
+  }
+});

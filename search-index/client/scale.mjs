@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Bytes and time of one-word queries on a built index (the scale check of
+// bench/search.sh --scale).
+//   node search-index/client/scale.mjs PUBLIC_DIR LANG QUERY...
+// Prints one JSON object per query and line:
+//   {"query", "hits", "bytes_first_screen", "bytes_first_excerpts", "bytes",
+//    "files_first_screen", "files", "ms_median", "ms_max", "ms50_median"}
+// Bytes come from cli.mjs run in a fresh process (a cold query, as the
+// search box makes it). Times are of ranking only (Index.search) once the
+// query's shards are loaded, median and max of RUNS (20) runs in one
+// process: "ms_median"/"ms_max" for the first screen (limit 5, as ui.js
+// asks; head shards on a big site), "ms50_median" for 50 hits (the full
+// shards: what "more" past the head's hits ranks).
+import { execFileSync } from "node:child_process";
+import { statSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { openSite } from "./cli.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const RUNS = Number(process.env.RUNS) || 20;
+
+async function main([publicDir, lang, ...queries]) {
+  if (!publicDir || !lang || !queries.length) {
+    process.stderr.write("usage: scale.mjs PUBLIC_DIR LANG QUERY...\n");
+    process.exit(2);
+  }
+  const site = openSite(publicDir, lang);
+  for (const q of queries) {
+    const cold = JSON.parse(
+      execFileSync(process.execPath, [join(here, "cli.mjs"), publicDir, lang, q, "--limit", "10"], { encoding: "utf8" }),
+    );
+    if (cold.error) throw new Error(`${q}: ${cold.error}`);
+    const timed = async (limit) => {
+      const hits = await site.index.search(q, { limit }); // loads the shards
+      const times = [];
+      for (let i = 0; i < RUNS; i++) {
+        site.index.hitCache = null; // rank again
+        const t0 = process.hrtime.bigint();
+        await site.index.search(q, { limit });
+        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      times.sort((a, b) => a - b);
+      return { hits, times };
+    };
+    const round = (ms) => Math.round(ms * 100) / 100;
+    const { times } = await timed(5);
+    const { hits, times: times50 } = await timed(50);
+    // Files of the first screen: the cold CLI reads them first.
+    let n = 0, acc = 0;
+    for (const f of cold.files) {
+      if (acc >= cold.bytes_first_screen) break;
+      acc += fileBytes(publicDir, f);
+      n++;
+    }
+    process.stdout.write(
+      JSON.stringify({
+        query: q,
+        hits: hits.total ?? hits.length,
+        bytes_first_screen: cold.bytes_first_screen,
+        bytes_first_excerpts: cold.bytes_first_excerpts ?? cold.bytes_first_screen,
+        bytes: cold.bytes,
+        files_first_screen: n,
+        files: cold.files.length,
+        ms_median: round(times[times.length >> 1]),
+        ms_max: round(times[times.length - 1]),
+        ms50_median: round(times50[times50.length >> 1]),
+      }) + "\n",
+    );
+  }
+}
+
+function fileBytes(publicDir, f) {
+  return statSync(join(publicDir, f)).size;
+}
+
+main(process.argv.slice(2)).catch((e) => {
+  process.stderr.write(String(e.stack || e) + "\n");
+  process.exit(1);
+});
