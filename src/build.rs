@@ -1259,42 +1259,18 @@ fn indexed(site: &Site, lang: usize, id: NodeId) -> bool {
 }
 
 /// Path from the root of the entry file of `lang`'s search index, or `None`
-/// when search is off there. Pages are rendered before the index is built,
-/// so the name is a hash of everything the index is made from (the indexed
-/// sources and their URLs, and the search code) rather than of its bytes:
-/// equal inputs give an equal index, so caches still never mix two builds.
+/// when search is off there. The entry's name is fixed (`entry.js`) and
+/// the client always fetches it afresh; every other index file is named by
+/// a hash of its content. So a new build never mixes with cached old files,
+/// and pages do not change when only the index does (a typo fixed on one
+/// page re-uploads that page and the index, not the whole site; the dev
+/// server refreshes an index without touching pages).
 pub(crate) fn search_entry_name(site: &Site, lang: usize) -> Option<String> {
-    if !search_enabled(site, lang) {
-        return None;
-    }
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(grassroots_search::CLIENT_JS.as_bytes());
-    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-    let view = &site.views[lang];
-    for &id in &view.reading_order {
-        if !indexed(site, lang, id) {
-            continue;
-        }
-        let entry = &view.entries[id];
-        hasher.update(entry.url.as_bytes());
-        hasher.update(&[0]);
-        hasher.update(entry.title.as_bytes());
-        hasher.update(&[0]);
-        for a in site.ancestors(id) {
-            hasher.update(view.entries[a].title.as_bytes());
-            hasher.update(&[0]);
-        }
-        if let Some(s) = entry.source {
-            hasher.update(site.sources[s].body.as_bytes());
-        }
-        hasher.update(&[1]);
-    }
-    Some(format!(
-        "{}entry.{:08x}.js",
-        search_dir(site, lang),
-        hasher.digest() as u32
-    ))
+    search_enabled(site, lang).then(|| format!("{}{SEARCH_ENTRY}", search_dir(site, lang)))
 }
+
+/// File name of every language's search entry.
+const SEARCH_ENTRY: &str = "entry.js";
 
 /// "search/zh/": the folder of a language's index, from the root.
 pub(crate) fn search_dir(site: &Site, lang: usize) -> String {

@@ -29,7 +29,7 @@ use rayon::prelude::*;
 use crate::build::{
     DocInputs, RenderedDoc, Session, build_search, check_print_urls, contexts, nav_key,
     print_section, print_url, render_document, render_navs, render_not_found, render_print_pages,
-    search_dir, search_entry_name, shell_hashes, write_crawler_files,
+    search_dir, shell_hashes, write_crawler_files,
 };
 use crate::content::{self, SourceFile};
 use crate::error::{Error, Result};
@@ -500,29 +500,29 @@ impl Session {
         }
     }
 
-    /// Rebuilds the search index of `langs` after an edit: new files under
-    /// their content-hashed names, pages pointed at the new entry file, and
-    /// the old index files removed.
+    /// Rebuilds the search index of `langs` after an edit. The new files
+    /// are written under their content-hashed names, then the entry that
+    /// names them; the old index's files go last. Pages are untouched: they
+    /// name the entry, whose name is fixed.
     pub fn refresh_search(&mut self, langs: &[usize]) -> Result<()> {
         for &lang in langs {
-            let Some(old_entry) = self.search_entries[lang].clone() else {
+            let Some(entry) = self.search_entries[lang].clone() else {
                 continue;
             };
-            let new_entry = search_entry_name(&self.site, lang);
-            if new_entry.as_deref() == Some(old_entry.as_str()) {
-                continue;
-            }
-            let mut entries = self.search_entries.clone();
-            entries[lang] = new_entry.clone();
-            let files = build_search(&self.site, &mut self.state.docs, &entries, Some(lang), true)?;
+            let mut files = build_search(
+                &self.site,
+                &mut self.state.docs,
+                &self.search_entries,
+                Some(lang),
+                true,
+            )?;
+            // The entry last, so it never names a file not yet written.
+            files.sort_by_key(|(path, _)| *path == entry);
             let out = InPlace {
                 root: self.output.clone(),
             };
             for (path, bytes) in &files {
                 out.put(path, bytes)?;
-            }
-            if let Some(new_entry) = &new_entry {
-                self.repoint_pages(&old_entry, new_entry)?;
             }
             // Remove the old index's files: everything in the folder the new one did not write.
             let keep: HashSet<PathBuf> = files.iter().map(|(p, _)| self.output.join(p)).collect();
@@ -535,36 +535,7 @@ impl Session {
                     let _ = std::fs::remove_file(entry.path());
                 }
             }
-            self.search_entries = entries;
         }
         Ok(())
-    }
-
-    /// Points every page that names the old entry file at the new one.
-    fn repoint_pages(&self, old: &str, new: &str) -> Result<()> {
-        let out = InPlace {
-            root: self.output.clone(),
-        };
-        let pages: Vec<PathBuf> = walkdir::WalkDir::new(&self.output)
-            .into_iter()
-            .flatten()
-            .filter(|e| {
-                e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html")
-            })
-            .map(|e| e.into_path())
-            .collect();
-        pages.par_iter().try_for_each(|path| {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| Error::io(path, "read the page", e))?;
-            if !text.contains(old) {
-                return Ok(());
-            }
-            let rel = path
-                .strip_prefix(&self.output)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.put(&rel, text.replace(old, new).as_bytes())
-        })
     }
 }
