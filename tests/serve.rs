@@ -38,11 +38,16 @@ impl Response {
 }
 
 fn request(addr: SocketAddr, method: &str, path: &str) -> Response {
+    request_with(addr, method, path, "")
+}
+
+/// A request with extra header lines (each ending in `\r\n`).
+fn request_with(addr: SocketAddr, method: &str, path: &str, headers: &str) -> Response {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{headers}\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -258,6 +263,39 @@ fn serves_pages_and_files_with_their_types() {
 
     let post = request(addr, "POST", "/");
     assert_eq!(post.status, 405);
+    server.shutdown();
+}
+
+#[test]
+fn files_answer_byte_range_requests() {
+    let fixture = Fixture::copy("serve-site");
+    let server = start(&fixture);
+    let addr = server.addr();
+    let root = server.snapshot().root.unwrap();
+    std::fs::write(root.join("data.js"), "0123456789").unwrap();
+    let range = |r: &str| request_with(addr, "GET", "/data.js", &format!("Range: {r}\r\n"));
+
+    let whole = get(addr, "/data.js");
+    assert_eq!(whole.header("accept-ranges"), Some("bytes"));
+    let part = range("bytes=2-5");
+    assert_eq!(part.status, 206);
+    assert_eq!(part.text(), "2345");
+    assert_eq!(part.header("content-range"), Some("bytes 2-5/10"));
+    assert_eq!(range("bytes=7-").text(), "789");
+    assert_eq!(range("bytes=-2").text(), "89");
+    let outside = range("bytes=20-30");
+    assert_eq!(outside.status, 416);
+    assert_eq!(outside.header("content-range"), Some("bytes */10"));
+    // Several ranges or a malformed header: the whole file.
+    let several = range("bytes=0-1, 4-5");
+    assert_eq!(
+        (several.status, several.text().as_str()),
+        (200, "0123456789")
+    );
+    assert_eq!(range("lines=1-2").status, 200);
+    // Pages are always whole (the live-reload script is added to them).
+    let page = request_with(addr, "GET", "/a/", "Range: bytes=0-3\r\n");
+    assert_eq!(page.status, 200);
     server.shutdown();
 }
 

@@ -1,6 +1,10 @@
 //! The HTTP side: files from the current build, the live-reload event
 //! stream, 404 pages and redirects.
 //!
+//! Files other than pages answer single byte-range requests (`Range:
+//! bytes=a-b`, 206), as static hosts do: the search client reads one
+//! document's excerpt out of a larger file that way.
+//!
 //! Request paths are percent-decoded (Chinese URLs arrive as UTF-8 bytes in
 //! `%XX` form) and checked segment by segment; the file found is
 //! canonicalized and must lie inside the build folder, so neither `..`,
@@ -13,7 +17,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State as AxumState;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -193,7 +197,12 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-async fn serve_file(AxumState(state): AxumState<Arc<State>>, method: Method, uri: Uri) -> Response {
+async fn serve_file(
+    AxumState(state): AxumState<Arc<State>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     if method != Method::GET && method != Method::HEAD {
         let mut r = plain(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -217,7 +226,15 @@ async fn serve_file(AxumState(state): AxumState<Arc<State>>, method: Method, uri
     };
     let raw = uri.path();
     match resolve(root, raw) {
-        Resolved::File(path) => file(StatusCode::OK, &path, &snapshot.build).await,
+        Resolved::File(path) => {
+            let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+            match range {
+                Some(range) if !content_type(&path).starts_with("text/html") => {
+                    file_range(&path, range).await
+                }
+                _ => file(StatusCode::OK, &path, &snapshot.build).await,
+            }
+        }
         Resolved::AddSlash => {
             let location = match uri.query() {
                 Some(q) => format!("{raw}/?{q}"),
@@ -254,6 +271,39 @@ async fn file(status: StatusCode, path: &Path, build: &str) -> Response {
     with_headers(status, kind, bytes)
 }
 
+/// A `Range` request for a file: 206 with the one range asked for, 416 when
+/// it lies outside the file, the whole file (200) for anything else (several
+/// ranges, a malformed header), as RFC 9110 allows.
+async fn file_range(path: &Path, range: &str) -> Response {
+    let bytes = match tokio::fs::read(path).await {
+        Ok(b) => b,
+        Err(_) => return plain(StatusCode::SERVICE_UNAVAILABLE, "rebuilding, reload\n"),
+    };
+    let kind = content_type(path);
+    let len = bytes.len() as u64;
+    let ranges = match http_range_header::parse_range_header(range).map(|r| r.validate(len)) {
+        Ok(Ok(ranges)) => ranges,
+        Ok(Err(_)) => {
+            let mut r = plain(StatusCode::RANGE_NOT_SATISFIABLE, "range not satisfiable\n");
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return r;
+        }
+        Err(_) => Vec::new(),
+    };
+    let [one] = ranges.as_slice() else {
+        return with_headers(StatusCode::OK, kind, bytes);
+    };
+    let (start, end) = (*one.start(), *one.end());
+    let part = bytes[start as usize..=end as usize].to_vec();
+    let mut r = with_headers(StatusCode::PARTIAL_CONTENT, kind, part);
+    if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{len}")) {
+        r.headers_mut().insert(header::CONTENT_RANGE, v);
+    }
+    r
+}
+
 fn html(status: StatusCode, bytes: Vec<u8>) -> Response {
     with_headers(status, "text/html; charset=utf-8", bytes)
 }
@@ -275,6 +325,9 @@ fn with_headers(status: StatusCode, kind: &'static str, bytes: Vec<u8>) -> Respo
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    if !kind.starts_with("text/html") {
+        h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    }
     r
 }
 
