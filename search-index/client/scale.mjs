@@ -70,8 +70,10 @@ async function main([publicDir, lang, ...queries]) {
   }
 }
 
+// A read's bytes: the whole file, or a range "NAME#bytes=A-B".
 function fileBytes(publicDir, f) {
-  return statSync(join(publicDir, f)).size;
+  const m = /^(.*)#bytes=(\d+)-(\d+)$/.exec(f);
+  return m ? Number(m[3]) - Number(m[2]) + 1 : statSync(join(publicDir, f)).size;
 }
 
 main(process.argv.slice(2)).catch((e) => {

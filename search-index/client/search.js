@@ -325,6 +325,14 @@
   }
   var EMPTY = Object.freeze([]);
 
+  // Title hit, heading hit of a posting: kept positions are title
+  // positions in block 0 and heading positions in other blocks.
+  function flags(p) {
+    var t = false, h = false;
+    for (var i = 0; i < p.blocks.length; i++) if (p.blocks[i][1].length) { if (p.blocks[i][0] === 0) t = true; else h = true; }
+    return { t: t, h: h };
+  }
+
   // -------------------------------------------------------------- loading
   var registry = new Map(), waiting = new Map();
 
@@ -356,9 +364,36 @@
     };
   }
 
-  function Index(entryName, load) {
+  /* Browser range reader over http(s): resolves to {slice: text} (bytes
+   * start..end-1 of the file, 206) or {whole: text} (the server ignored
+   * the Range header: 200, the whole file). */
+  function fetchRange(baseUrl) {
+    return function (name, start, end) {
+      var url = new URL(name, baseUrl).href, lost = function () { throw SearchDataError("search file " + name + " could not be loaded"); };
+      return fetch(url, { headers: { Range: "bytes=" + start + "-" + (end - 1) } }).then(function (res) {
+        if (res.status === 200) return res.text().then(function (t) { return { whole: t }; }, lost);
+        if (res.status !== 206) throw SearchDataError("search file " + name + " could not be loaded (HTTP " + res.status + ")");
+        var cr = res.headers.get("Content-Range"), enc = res.headers.get("Content-Encoding");
+        // A range of a compressed body, or another range: not the record.
+        if ((cr && cr.indexOf("bytes " + start + "-") !== 0) || (enc && enc !== "identity")) return { unusable: true };
+        return res.arrayBuffer().then(function (b) {
+          var bytes = new Uint8Array(b), text = "";
+          for (var i = 0; i < bytes.length; i++) text += String.fromCharCode(bytes[i]);
+          return { slice: text };
+        }, lost);
+      }, lost);
+    };
+  }
+
+  /* Where a result file's payload starts: after
+   * 'GrassrootsSearch.register("NAME","' (the files are ASCII, so byte
+   * offsets are string offsets). */
+  function payloadStart(name) { return 28 + JSON.stringify(name).length; }
+
+  function Index(entryName, load, range) {
     this.entryName = entryName;
     this.rawLoad = load;
+    this.range = typeof range === "function" ? range : null;
     this.loads = new Map();   // name → Promise
     this.shards = new Map();  // name → Promise of decoded shard
     this.bundles = new Map(); // name → Promise of decoded result bundle
@@ -385,7 +420,7 @@
     var self = this;
     if (!self.entryPromise) {
       self.entryPromise = self.file(self.entryName).then(function (e) {
-        if (!e || e.v !== 3 || !Array.isArray(e.shards) || !Array.isArray(e.res) ||
+        if (!e || e.v !== 4 || !Array.isArray(e.shards) || !Array.isArray(e.res) ||
             (e.heads !== undefined && !(Array.isArray(e.heads) && e.heads.length && Array.isArray(e.meta) && e.meta.length && e.k > 0))) {
           throw SearchDataError("search entry " + self.entryName + " is not of a supported version");
         }
@@ -425,7 +460,7 @@
         return inflate(name, bytesOf(name, payload));
       }).then(function (bytes) {
         try { var v = JSON.parse(utf8.decode(bytes)); } catch (e) { v = null; }
-        if (!Array.isArray(v) || (meta && !(typeof v[0] === "number" && Array.isArray(v[1]) && Array.isArray(v[2])))) {
+        if (!Array.isArray(v) || (meta && !(typeof v[0] === "number" && Array.isArray(v[1]) && Array.isArray(v[2]) && typeof v[3] === "number"))) {
           throw SearchDataError("search file " + name + " is damaged (bad result data)");
         }
         return v;
@@ -434,6 +469,79 @@
       self.bundles.set(name, p);
     }
     return self.bundles.get(name);
+  };
+
+  /* Where the excerpt records of the documents of metadata bundle `b`
+   * lie: per row, [[first block, file offset, length], …]. Records are
+   * back to back in document order; a record that starts a result file
+   * (a key of entry.res) starts at that file's payload. */
+  Index.prototype.recordsOf = function (b) {
+    if (b.recs) return b.recs;
+    var entry = this.entry, starts = this.resStarts;
+    if (!starts) {
+      starts = this.resStarts = new Map();
+      entry.res.forEach(function (r, i) { starts.set(r[0] + "," + r[1], i); });
+    }
+    var off = b[3], out = [];
+    for (var i = 0; i < b[2].length; i++) {
+      var row = b[2][i], lens = Array.isArray(row) ? row[3] : null, recs = [];
+      if (!Array.isArray(lens) || lens.length % 2 !== 1) throw SearchDataError("search data for a result is missing; rebuild the site");
+      for (var j = 0; j < lens.length; j += 2) {
+        var first = j ? lens[j - 1] : 1, len = lens[j], k = starts.get(b[0] + i + "," + first);
+        if (typeof first !== "number" || typeof len !== "number") throw SearchDataError("search data for a result is missing; rebuild the site");
+        if (k !== undefined) off = payloadStart("r." + entry.res[k][2] + ".js");
+        recs.push([first, off, len]);
+        off += len;
+      }
+      out.push(recs);
+    }
+    b.recs = out;
+    return out;
+  };
+
+  /* One excerpt record of a tiered index, [doc, first block, records]:
+   * bytes off..off+len of result file i. Read by range when the loader
+   * can (http(s) with fetch, the CLI), else from the whole file. */
+  Index.prototype.record = function (i, doc, first, off, len) {
+    var self = this, name = "r." + self.entry.res[i][2] + ".js", key = name + "#" + off;
+    if (self.bundles.has(key)) return self.bundles.get(key);
+    function slice(payload) {
+      var at = off - payloadStart(name);
+      if (typeof payload !== "string" || at < 0 || !(len > 0) || at + len > payload.length) throw SearchDataError("search file " + name + " is damaged (record out of range)");
+      return payload.slice(at, at + len);
+    }
+    function decode(text) {
+      return inflate(name, bytesOf(name, text)).then(function (bytes) {
+        try { var v = JSON.parse(utf8.decode(bytes)); } catch (e) { v = null; }
+        if (!Array.isArray(v) || v[0] !== doc || v[1] !== first || !Array.isArray(v[2]) || !v[2].length) {
+          throw SearchDataError("search file " + name + " is damaged (bad result data)");
+        }
+        return v;
+      });
+    }
+    function whole() { return self.file(name).then(function (payload) { return decode(slice(payload)); }); }
+    var p;
+    if (registry.has(name) || !self.range || self.noRange) p = whole();
+    else {
+      p = Promise.resolve(self.range(name, off, off + len)).then(function (r) {
+        if (r && typeof r.whole === "string") {
+          // The server ignores ranges: keep the whole file, load whole
+          // files from now on.
+          self.noRange = true;
+          var pre = "GrassrootsSearch.register(" + JSON.stringify(name) + ',"', end = r.whole.lastIndexOf('"');
+          if (r.whole.slice(0, pre.length) !== pre || end < pre.length) throw SearchDataError("search file " + name + " is damaged or from another build");
+          if (!registry.has(name)) register(name, r.whole.slice(pre.length, end));
+          return whole();
+        }
+        if (r && r.unusable) { self.noRange = true; return whole(); }
+        if (!r || typeof r.slice !== "string") throw SearchDataError("search file " + name + " could not be loaded");
+        if (r.slice.length !== len) throw SearchDataError("search file " + name + " is damaged (record out of range)");
+        return decode(r.slice);
+      });
+    }
+    p.catch(function () { self.bundles.delete(key); });
+    self.bundles.set(key, p);
+    return p;
   };
 
   // Last shard whose first term <= term (JS string order = UTF-16 order,
@@ -511,25 +619,46 @@
       if (hit && (hit.length >= limit || hit.all)) return withTotal(hit.slice(0, limit), hit);
       // One token and a short list: the head shards hold its best postings
       // (exact for one term; see format.rs).
-      var heads = entry.heads && toks.length === 1 && limit <= entry.k, list = entry[heads ? "heads" : "shards"];
-      var need = new Set();
-      toks.forEach(function (t) {
-        need.add(shardOf(list, t.term));
-        t.prefixes.forEach(function (p) {
-          var a = shardOf(list, p), b = shardOf(list, p + "\uffff");
-          for (var i = a; i <= b && i < a + 3; i++) need.add(i);
-        });
-        if (t.stemOf) for (var k = 3; k < t.stemOf.length; k++) need.add(shardOf(list, t.stemOf.slice(0, k)));
-      });
-      var idx = Array.from(need);
-      return Promise.all(idx.map(function (i) { return self.shard(i, heads ? "heads" : "shards"); })).then(function (shards) {
-        var keep = heads ? entry.k : Math.max(limit, HITS_KEPT), ranked = self.rank(entry, toks, shards, keep);
-        // All hits known: fewer than asked for, from complete postings.
-        ranked.all = ranked.length < keep && (!heads || ranked.complete);
+      var heads = entry.heads && toks.length === 1 && limit <= entry.k;
+      // A few exact tokens (a Chinese word of 3-4 characters is 2-3
+      // bigrams): try the head shards, and keep their ranking only as far
+      // as rank() can prove it (see certified()); else read the full shards.
+      var multi = entry.heads && !heads && toks.length > 1 && toks.length <= 3 && limit <= entry.k &&
+        toks.every(function (t) { return !t.prefixes.length && !t.stemOf; });
+      function keepRanked(ranked) {
         cache.delete(query);
         cache.set(query, ranked);
         if (cache.size > 16) cache.delete(cache.keys().next().value);
         return withTotal(ranked.slice(0, limit), ranked);
+      }
+      function load(kind) {
+        var list = entry[kind], need = new Set();
+        toks.forEach(function (t) {
+          need.add(shardOf(list, t.term));
+          t.prefixes.forEach(function (p) {
+            var a = shardOf(list, p), b = shardOf(list, p + "\uffff");
+            for (var i = a; i <= b && i < a + 3; i++) need.add(i);
+          });
+          if (t.stemOf) for (var k = 3; k < t.stemOf.length; k++) need.add(shardOf(list, t.stemOf.slice(0, k)));
+        });
+        return Promise.all(Array.from(need).map(function (i) { return self.shard(i, kind); }));
+      }
+      function full() {
+        return load(heads ? "heads" : "shards").then(function (shards) {
+          var keep = heads ? entry.k : Math.max(limit, HITS_KEPT), ranked = self.rank(entry, toks, shards, keep);
+          // All hits known: fewer than asked for, from complete postings.
+          ranked.all = ranked.length < keep && (!heads || ranked.complete);
+          return keepRanked(ranked);
+        });
+      }
+      if (!multi) return full();
+      return load("heads").then(function (shards) {
+        var ranked = self.rank(entry, toks, shards, entry.k, true);
+        if (ranked.complete) { ranked.all = ranked.length < entry.k; return keepRanked(ranked); }
+        if (ranked.certified < limit) return full();
+        var sure = withTotal(ranked.slice(0, ranked.certified), ranked);
+        sure.complete = false;
+        return keepRanked(sure);
       });
     });
   };
@@ -582,7 +711,7 @@
   // Ranking weights (see rank()).
   var W = { title: 1.5, titleAll: 2.0, heading: 1.0, headingAll: 1.5, block: 0.6 };
 
-  Index.prototype.rank = function (entry, toks, shards, limit) {
+  Index.prototype.rank = function (entry, toks, shards, limit, certify) {
     var n = entry.docs, k1 = entry.k1, span = entry.span, nt = toks.length;
     // Per matched document: s = per token score, bt = block * nt + token
     // for every (block, token) hit, pp = [block, token, positions, ...]
@@ -590,13 +719,14 @@
     // A document's state is found through `slot` (a reused array indexed
     // by document), not a Map: a common word matches thousands.
     var slot = this.slot && this.slot.length === n ? this.slot : (this.slot = new Int32Array(n).fill(-1));
-    var states = [], tokIdf = [], complete = true, maxDf = 0;
+    var states = [], tokIdf = [], complete = true, maxDf = 0, heads = [];
     try {
       for (var ti = 0; ti < nt; ti++) {
         var cands = candidates(shards, toks[ti]), best = 0;
         for (var ci = 0; ci < cands.length; ci++) {
           var c = cands[ci], list = postings(c.entry), w = idf(n, c.entry.df) * c.weight;
           if (c.entry.df > list.length) complete = false;
+          if (certify) heads[ti] = { list: list, complete: c.entry.df <= list.length, w: w };
           if (c.entry.df > maxDf) maxDf = c.entry.df;
           if (w > best) best = w;
           for (var pi = 0; pi < list.length; pi++) {
@@ -690,6 +820,71 @@
     }
     scored.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
     var out = scored.slice(0, limit).map(function (h) { h.terms = new Set(h.terms); return h; });
+    if (certify) out.certified = certified();
+    /* How many of the top hits are sure from head postings alone. A head
+     * list keeps a term's best postings by (title hit, heading hit,
+     * impact) (format.rs head_postings), so a document missing from an
+     * incomplete list has, for that term, a key <= the list's last: what
+     * it can have is a few "states" (title?, heading?, impact bound). A
+     * hit is sure when every term's posting of it is known (in the list,
+     * or the list is complete) and its score beats the best score any
+     * other document could reach: the score formula above maximised over
+     * the states it may have (monotone in each part; block co-occurrence
+     * is at most the matched share). */
+    function certified() {
+      var opts = [], byDoc = new Map();
+      for (var t = 0; t < nt; t++) {
+        var hd = heads[t], min = null;
+        if (!hd) { opts.push([{ s: 0, t: false, h: false, on: false }]); continue; }
+        hd.list.forEach(function (p) {
+          var f = flags(p), key = (f.t ? 4 : 0) + (f.h ? 2 : 0);
+          if (!min || key < min.key || (key === min.key && p.impact < min.imp)) min = { key: key, t: f.t, h: f.h, imp: p.impact };
+          var known = byDoc.get(p.doc) || byDoc.set(p.doc, new Array(nt).fill(null)).get(p.doc);
+          known[t] = { s: hd.w * (k1 + 1) * p.impact / 255, t: f.t, h: f.h, on: true };
+        });
+        // Complete list: a document not in it lacks the term.
+        if (hd.complete || !min) { opts.push([{ s: 0, t: false, h: false, on: false }]); continue; }
+        var st = function (tt, hh, imp) { return { s: hd.w * (k1 + 1) * imp / 255, t: tt, h: hh, on: true }; };
+        var o = [st(min.t, min.h, min.imp)];
+        if (min.t) { if (min.h) o.push(st(true, false, 255)); o.push(st(false, true, 255)); }
+        else if (min.h) o.push(st(false, false, 255));
+        opts.push(o);
+      }
+      function chain(sts, key) {
+        var best = 0;
+        for (var i = 0; i < nt; i++) {
+          for (var sum = 0, j = i; j < nt && sts[j][key]; j++) sum += tokIdf[j];
+          if (sum > best) best = sum;
+        }
+        return best / total;
+      }
+      function value(sts) {
+        var bm = 0, on = 0;
+        for (var i = 0; i < nt; i++) { bm += sts[i].s; if (sts[i].on) on += tokIdf[i]; }
+        var cov = on / total, tp = chain(sts, "t"), hp = chain(sts, "h");
+        return (bm / total + W.title * tp * tp + W.titleAll * (tp >= 0.999 ? 1 : 0) + W.heading * hp * hp +
+          W.headingAll * (hp >= 0.999 ? 1 : 0) + W.block * cov * full) * cov * cov;
+      }
+      // Best score over the states of the unknown terms of `known`.
+      function bound(known) {
+        var best = 0, sts = new Array(nt);
+        (function walk(i) {
+          if (i === nt) { var v = value(sts); if (v > best) best = v; return; }
+          if (known[i]) { sts[i] = known[i]; walk(i + 1); return; }
+          for (var k = 0; k < opts[i].length; k++) { sts[i] = opts[i][k]; walk(i + 1); }
+        })(0);
+        return best;
+      }
+      var sure = function (known) {
+        for (var i = 0; i < nt; i++) if (!known[i] && opts[i][0].on) return false;
+        return true;
+      };
+      var limitScore = bound(new Array(nt).fill(null));
+      byDoc.forEach(function (known) { if (!sure(known)) limitScore = Math.max(limitScore, bound(known)); });
+      var n = 0;
+      while (n < out.length && out[n].score > limitScore * (1 + 1e-9) && sure(byDoc.get(out[n].doc) || [])) n++;
+      return n;
+    }
     // From head shards the count is at least the largest df (one token).
     out.complete = complete;
     out.exact = complete;
@@ -701,7 +896,8 @@
   /** Ranked results with display data: [{url, title, section, heading,
    * excerpt, score}]. options: limit (10), offset (0: skip that many of the
    * ranked hits, for a "more" button), offline, excerptChars. Each result
-   * reads one small result bundle. */
+   * reads one small result bundle; on a tiered index, its metadata bundle
+   * and one excerpt record (a byte range of a result file). */
   Index.prototype.results = function (query, options) {
     var self = this, opts = options || {}, offset = opts.offset || 0;
     var limit = opts.limit || 10;
@@ -709,23 +905,40 @@
       var hits = all.slice(offset);
       if (!hits.length) return withTotal([], all);
       var entry = self.entry;
+      // The excerpt records of `seg` ([doc, first block, records]) for
+      // the hit's block. Records repeat heading/anchor only when they
+      // change: walk back.
+      function row(h, block, meta, seg) {
+        var recs = seg[2], k = Math.min(Math.max(block - seg[1], 0), recs.length - 1), j = k;
+        if (!Array.isArray(recs[k])) throw SearchDataError("search data for a result is missing; rebuild the site");
+        while (j > 0 && !(Array.isArray(recs[j]) && recs[j].length >= 3)) j--;
+        return { hit: h, meta: meta, text: recs[k][0] || "", heading: recs[j][1] || "", anchor: recs[j][2] || "" };
+      }
       return Promise.all(hits.map(function (h) {
         var block = Math.max(h.block, 1);
+        // Tiered: display data from the metadata bundle, the excerpt
+        // from one record read by range.
+        if (entry.meta) {
+          return self.bundle(metaOf(entry.meta, h.doc), "meta").then(function (b) {
+            var m = metaRow(b, h.doc), recs = self.recordsOf(b)[h.doc - b[0]], r = recs[0];
+            for (var i = 1; i < recs.length && recs[i][0] <= block; i++) r = recs[i];
+            return self.record(bundleOf(entry.res, h.doc, r[0]), h.doc, r[0], r[1], r[2]).then(function (seg) {
+              return row(h, block, m, seg);
+            });
+          });
+        }
         return self.bundle(bundleOf(entry.res, h.doc, block)).then(function (segs) {
           var seg = null;
           for (var i = 0; i < segs.length; i++) if (Array.isArray(segs[i]) && segs[i][0] === h.doc) { seg = segs[i]; break; }
           if (!seg || !Array.isArray(seg[5]) || !seg[5].length) throw SearchDataError("search data for a result is missing; rebuild the site");
-          var recs = seg[5], k = Math.min(Math.max(block - seg[1], 0), recs.length - 1), j = k;
-          // Records repeat heading/anchor only when they change: walk back.
-          while (j > 0 && recs[j].length < 3) j--;
-          return { hit: h, meta: seg, text: recs[k][0] || "", heading: recs[j][1] || "", anchor: recs[j][2] || "" };
+          return row(h, block, { url: seg[2], title: seg[3], section: seg[4] }, [seg[0], seg[1], seg[5]]);
         });
       })).then(function (rows) {
         return withTotal(rows.map(function (r) {
-          var url = pageUrl(r.meta[2], opts);
+          var url = pageUrl(r.meta.url, opts);
           if (r.anchor) url += "#" + r.anchor;
           return {
-            url: url, title: r.meta[3], section: r.meta[4], heading: r.heading,
+            url: url, title: r.meta.title, section: r.meta.section, heading: r.heading,
             excerpt: excerpt(r.text || r.heading || "", r.hit.terms, entry.stem, opts.excerptChars || 160),
             score: Math.round(r.hit.score * 1000) / 1000
           };
@@ -733,6 +946,13 @@
       });
     });
   };
+
+  // Display data of `doc` in metadata bundle b: {url, title, section}.
+  function metaRow(b, doc) {
+    var row = b[2][doc - b[0]], path = Array.isArray(row) ? b[1][row[2]] : null;
+    if (!Array.isArray(path)) throw SearchDataError("search data for a result is missing; rebuild the site");
+    return { url: String(row[0]), title: String(row[1]), section: path };
+  }
 
   function pageUrl(url, opts) {
     return opts.offline && (url === "" || /\/$/.test(url)) ? url + "index.html" : url;
@@ -753,10 +973,9 @@
         var hits = all.slice(offset);
         return Promise.all(hits.map(function (h) {
           return self.bundle(metaOf(entry.meta, h.doc), "meta").then(function (b) {
-            var row = b[2][h.doc - b[0]], path = Array.isArray(row) ? b[1][row[2]] : null;
-            if (!Array.isArray(path)) throw SearchDataError("search data for a result is missing; rebuild the site");
+            var m = metaRow(b, h.doc);
             return {
-              url: pageUrl(String(row[0]), opts), title: String(row[1]), section: path, heading: "", excerpt: "",
+              url: pageUrl(m.url, opts), title: m.title, section: m.section, heading: "", excerpt: "",
               score: Math.round(h.score * 1000) / 1000, preview: true
             };
           });
@@ -831,9 +1050,12 @@
     escapeHtml: escapeHtml,
     excerpt: excerpt,
     decodeShard: decodeShard,
-    /** open({entry: "entry.js", load: name => Promise}) for any
-     * environment; load must cause GrassrootsSearch.register(name, …). */
-    open: function (opts) { return new Index(opts.entry, opts.load); },
+    /** open({entry: "entry.js", load: name => Promise, range?}) for any
+     * environment; load must cause GrassrootsSearch.register(name, …).
+     * range(name, start, end), if given, reads bytes start..end-1 of a
+     * file: a Promise of {slice: text} or {whole: text of the file}. */
+    open: function (opts) { return new Index(opts.entry, opts.load, opts.range); },
+    fetchRange: fetchRange,
     /** Opens the index named by the page: <meta name="grassroots-search">
      * (path from the site root) resolved against <html data-root>. */
     fromPage: function (doc) {
@@ -843,7 +1065,9 @@
       var rootPrefix = doc.documentElement.getAttribute("data-root") || "";
       var entryUrl = new URL(rootPrefix + meta.getAttribute("content"), doc.baseURI);
       var name = decodeURIComponent(entryUrl.pathname.split("/").pop());
-      return new Index(name, scriptLoader(entryUrl.href, name));
+      // Excerpt records by HTTP Range over http(s); file:// has no fetch.
+      var range = typeof fetch === "function" && /^https?:$/.test(entryUrl.protocol) ? fetchRange(entryUrl.href) : null;
+      return new Index(name, scriptLoader(entryUrl.href, name), range);
     }
   };
   root.GrassrootsSearch = api;

@@ -27,9 +27,19 @@
 //!   full shards.
 //! * `m.HASH.js` — a metadata bundle: url, title and section path of a
 //!   contiguous run of documents, base64 of deflated JSON `[first doc,
-//!   [section path, ...], [[url, title, path index], ...]]`. The search box
-//!   shows the first screen (titles, paths) from these, then fills in the
-//!   excerpts from the result bundles.
+//!   [section path, ...], [[url, title, path index, record lengths], ...],
+//!   first record offset]`. The search box shows the first screen (titles,
+//!   paths) from these, then fills in the excerpts from the result files.
+//! * On a tiered index `r.HASH.js` holds excerpt *records* (see
+//!   [`ranged_results`]): each one document's blocks, deflated and
+//!   base64-encoded on its own, back to back in the file's one string
+//!   literal, so a record is a byte range of the file. The client reads a
+//!   result's record with an HTTP Range request (from the offsets the
+//!   metadata bundle gives), or slices it out of the whole file where
+//!   ranges are not served (`file://`, servers that answer 200).
+//! * A Chinese word of 2–3 bigrams ranks from head shards too when the
+//!   client can prove its first screen from them (`certified` in search.js `rank`);
+//!   otherwise it reads the full shards.
 //!
 //! The split of the file budget between shards and result bundles minimises
 //! the bytes of a typical query (see `allocate`).
@@ -42,7 +52,7 @@ use crate::SearchError;
 use crate::index::{DocPosting, Inverted};
 use serde_json::{Value, json};
 
-pub const FORMAT_VERSION: u64 = 3;
+pub const FORMAT_VERSION: u64 = 4;
 const MAGIC: [u8; 3] = *b"GS2";
 const MAGIC_HEAD: [u8; 3] = *b"GH2";
 
@@ -568,19 +578,207 @@ pub fn inflate(data: &[u8]) -> Result<Vec<u8>, SearchError> {
 
 /// How many of the `MAX_FILES - 1` non-entry files go to term shards and how
 /// many to result bundles. A one-word query reads about `SHARDS_READ` shards
-/// and, for its first screen, `RESULTS_READ` bundles (the search box loads
+/// and, for its first screen, `results_read` bundles (the search box loads
 /// the result data of the top 5 first), so the expected bytes read,
-/// `SHARDS_READ·S/ns + RESULTS_READ·R/nr`, are least with
-/// `ns/nr = sqrt(SHARDS_READ·S / (RESULTS_READ·R))`.
-fn allocate(shard_bytes: usize, result_bytes: usize, budget: usize) -> (usize, usize) {
+/// `SHARDS_READ·S/ns + results_read·R/nr`, are least with
+/// `ns/nr = sqrt(SHARDS_READ·S / (results_read·R))`. A tiered index reads
+/// records by range, not whole bundles: its bundles' size only matters
+/// where ranges are not served (`file://`, servers without Range), so it
+/// counts them as read once ([`RANGED_RESULTS_READ`]) and gives the
+/// shards more files.
+fn allocate(
+    shard_bytes: usize,
+    result_bytes: usize,
+    budget: usize,
+    results_read: f64,
+) -> (usize, usize) {
     const SHARDS_READ: f64 = 1.5;
-    const RESULTS_READ: f64 = 5.0;
     if shard_bytes == 0 || result_bytes == 0 {
         return (budget / 2, budget - budget / 2);
     }
-    let r = (SHARDS_READ * shard_bytes as f64 / (RESULTS_READ * result_bytes as f64)).sqrt();
+    let r = (SHARDS_READ * shard_bytes as f64 / (results_read * result_bytes as f64)).sqrt();
     let ns = ((budget as f64 * r / (1.0 + r)).round() as usize).clamp(1, budget - 1);
     (ns, budget - ns)
+}
+
+/// Raw size aimed at for one excerpt record of a tiered index: a result
+/// reads one record, so a long page is cut into several.
+const RECORD_TARGET_BYTES: usize = 4096;
+
+/// The excerpt records of document `d`'s blocks `blocks` (1-based; a
+/// document without blocks has the one record `[""]`): `[text, heading,
+/// anchor]`, or `[text]` when heading and anchor are the previous record's.
+fn excerpt_records(
+    inv: &Inverted,
+    first_block: &[u32],
+    d: usize,
+    blocks: std::ops::Range<u32>,
+) -> Vec<Value> {
+    if first_block[d + 1] == first_block[d] {
+        return vec![json!([""])];
+    }
+    let mut prev: Option<&crate::index::Block> = None;
+    blocks
+        .map(|b| {
+            let c = &inv.blocks[(first_block[d] + b - 1) as usize];
+            // Heading and anchor only when they change.
+            let same = prev.is_some_and(|p| {
+                p.chunk == c.chunk && p.heading == c.heading && p.anchor == c.anchor
+            });
+            prev = Some(c);
+            if same {
+                json!([c.text])
+            } else {
+                json!([
+                    c.text,
+                    c.heading.as_deref().unwrap_or(""),
+                    c.anchor.as_deref().unwrap_or("")
+                ])
+            }
+        })
+        .collect()
+}
+
+/// The result files of a tiered index and where each record lies.
+struct Ranged {
+    /// (entry key, file) per result file.
+    files: Vec<(Value, OutFile)>,
+    /// Per record, in document order: first block, byte offset in its
+    /// file and length.
+    first: Vec<u32>,
+    offset: Vec<usize>,
+    len: Vec<usize>,
+    /// Records of document `d`: `doc_start[d]..doc_start[d + 1]`.
+    doc_start: Vec<usize>,
+}
+
+impl Ranged {
+    /// A metadata row's record list: `[length]` for a document in one
+    /// record, else `[length, first block, length, …]` (the first record
+    /// starts at block 1). Offsets are not stored: records are back to
+    /// back, so the client adds up lengths from the bundle's first offset.
+    fn doc_lens(&self, d: usize) -> Value {
+        let mut out = Vec::new();
+        for r in self.doc_start[d]..self.doc_start[d + 1] {
+            if r > self.doc_start[d] {
+                out.push(self.first[r] as usize);
+            }
+            out.push(self.len[r]);
+        }
+        json!(out)
+    }
+}
+
+/// Result files of a tiered index: each record (a run of one document's
+/// blocks, see [`RECORD_TARGET_BYTES`]) is the JSON `[doc, first block,
+/// [excerpt records]]`, deflated and base64-encoded on its own (padded to
+/// 4 characters). A file's payload is its records back to back in one
+/// string literal, so the file is still a script that registers its whole
+/// payload, and a record is bytes `offset..offset + length` of the file:
+/// an HTTP Range request, or a slice of the payload once the file is
+/// loaded whole (the payload starts `len('GrassrootsSearch.register("NAME","')`
+/// bytes into the file).
+fn ranged_results(inv: &Inverted, first_block: &[u32], n_docs: usize, max_files: usize) -> Ranged {
+    use rayon::prelude::*;
+    let (mut recs, mut sizes, mut doc_start) =
+        (Vec::new(), Vec::new(), Vec::with_capacity(n_docs + 1));
+    for d in 0..n_docs {
+        doc_start.push(recs.len());
+        let nb = first_block[d + 1] - first_block[d];
+        if nb == 0 {
+            recs.push((d as u32, 1, 2));
+            sizes.push(8);
+            continue;
+        }
+        let (mut b0, mut acc) = (1, 0);
+        for b in 1..=nb {
+            let size = inv.blocks[(first_block[d] + b - 1) as usize].text.len() + 8;
+            if acc > 0 && acc + size > RECORD_TARGET_BYTES {
+                recs.push((d as u32, b0, b));
+                sizes.push(acc);
+                b0 = b;
+                acc = 0;
+            }
+            acc += size;
+        }
+        recs.push((d as u32, b0, nb + 1));
+        sizes.push(acc);
+    }
+    doc_start.push(recs.len());
+    let starts = if recs.is_empty() {
+        Vec::new()
+    } else {
+        group_starts(&sizes, RESULT_TARGET_BYTES, max_files)
+    };
+    let out: Vec<(Value, OutFile, Vec<usize>, Vec<usize>)> = starts
+        .par_iter()
+        .enumerate()
+        .map(|(i, &s)| {
+            let e = starts.get(i + 1).copied().unwrap_or(recs.len());
+            let mut body = String::from("\"");
+            let mut lens = Vec::with_capacity(e - s);
+            for &(d, b0, b1) in &recs[s..e] {
+                let records = excerpt_records(inv, first_block, d as usize, b0..b1);
+                let text = js_json(&json!([d, b0, records]));
+                let rec = base64(&deflate(text.as_bytes()));
+                lens.push(rec.len());
+                body.push_str(&rec);
+            }
+            body.push('"');
+            let name = named("r", &body);
+            let mut at = format!("GrassrootsSearch.register({},\"", json!(name)).len();
+            let offsets = lens
+                .iter()
+                .map(|l| {
+                    at += l;
+                    at - l
+                })
+                .collect();
+            let (d, b0, _) = recs[s];
+            (
+                json!([d, b0, hash_of(&name)]),
+                OutFile {
+                    bytes: script(&name, &body),
+                    name,
+                },
+                offsets,
+                lens,
+            )
+        })
+        .collect();
+    let mut r = Ranged {
+        files: Vec::with_capacity(out.len()),
+        first: recs.iter().map(|r| r.1).collect(),
+        offset: Vec::with_capacity(recs.len()),
+        len: Vec::with_capacity(recs.len()),
+        doc_start,
+    };
+    for (key, f, offsets, lens) in out {
+        r.files.push((key, f));
+        r.offset.extend(offsets);
+        r.len.extend(lens);
+    }
+    r
+}
+
+/// Result bundles a plain index's first screen reads (see [`allocate`]).
+const RESULTS_READ: f64 = 5.0;
+/// As [`RESULTS_READ`], for a tiered index (records read by range).
+const RANGED_RESULTS_READ: f64 = 1.0;
+
+/// Decodes one excerpt record of a tiered index's result file (the bytes
+/// of its range: base64 of deflated JSON `[doc, first block, records]`).
+/// Errors on any damage.
+pub fn decode_record(range: &[u8]) -> Result<Value, SearchError> {
+    let text = std::str::from_utf8(range).map_err(|_| SearchError::Corrupt("record not ASCII"))?;
+    let v: Value = serde_json::from_slice(&inflate(&unbase64(text)?)?)
+        .map_err(|_| SearchError::Corrupt("record not JSON"))?;
+    let ok = v[0].is_u64() && v[1].is_u64() && v[2].as_array().is_some_and(|r| !r.is_empty());
+    if ok {
+        Ok(v)
+    } else {
+        Err(SearchError::Corrupt("bad record"))
+    }
 }
 
 /// Whether an index with `postings_bytes` of raw postings gets head shards
@@ -690,7 +888,17 @@ pub fn write_index_with(
     } else {
         (0, 0)
     };
-    let (max_shards, max_results) = allocate(sizes.iter().sum(), unit_sizes.iter().sum(), budget);
+    let results_read = if tiers {
+        RANGED_RESULTS_READ
+    } else {
+        RESULTS_READ
+    };
+    let (max_shards, max_results) = allocate(
+        sizes.iter().sum(),
+        unit_sizes.iter().sum(),
+        budget,
+        results_read,
+    );
     let starts = if sizes.is_empty() {
         Vec::new()
     } else {
@@ -725,66 +933,60 @@ pub fn write_index_with(
         files.push(f);
     }
 
-    let rstarts = if units.is_empty() {
-        Vec::new()
-    } else {
-        group_starts(&unit_sizes, RESULT_TARGET_BYTES, max_results)
-    };
-    let result_files: Vec<(Value, OutFile)> = rstarts
-        .par_iter()
-        .enumerate()
-        .map(|(i, &s)| {
-            let e = rstarts.get(i + 1).copied().unwrap_or(units.len());
-            let mut segments: Vec<Value> = Vec::new();
-            let mut k = s;
-            while k < e {
-                let (d, b0) = units[k];
-                let d = d as usize;
-                let mut records = Vec::new();
-                let mut prev: Option<&crate::index::Block> = None;
-                while k < e && units[k].0 as usize == d {
-                    let cur = has_blocks(d).then(|| block_of(d, units[k].1));
-                    records.push(match cur {
-                        None => json!([""]),
-                        Some(c) => {
-                            // Heading and anchor only when they change.
-                            let same = prev.is_some_and(|p| {
-                                p.chunk == c.chunk && p.heading == c.heading && p.anchor == c.anchor
-                            });
-                            if same {
-                                json!([c.text])
-                            } else {
-                                json!([
-                                    c.text,
-                                    c.heading.as_deref().unwrap_or(""),
-                                    c.anchor.as_deref().unwrap_or("")
-                                ])
-                            }
-                        }
-                    });
-                    prev = cur;
-                    k += 1;
-                }
-                let m = &docs[d];
-                segments.push(json!([d, b0, m.url, m.title, m.section_path, records]));
-            }
-            let json_text = js_json(&Value::Array(segments));
-            let payload = json!(base64(&deflate(json_text.as_bytes()))).to_string();
-            let name = named("r", &payload);
-            let (d, b) = units[s];
-            (
-                json!([d, b, hash_of(&name)]),
-                OutFile {
-                    bytes: script(&name, &payload),
-                    name,
-                },
-            )
-        })
-        .collect();
+    // Result files. Plain: one JSON per file (see `write_index`). Tiered:
+    // ranged records (see `ranged_results`), whose lengths the metadata
+    // bundles carry.
     let mut result_list = Vec::new();
-    for (key, f) in result_files {
-        result_list.push(key);
-        files.push(f);
+    let mut ranged: Option<Ranged> = None;
+    if tiers {
+        let mut r = ranged_results(inv, &first_block, docs.len(), max_results);
+        for (key, f) in r.files.drain(..) {
+            result_list.push(key);
+            files.push(f);
+        }
+        ranged = Some(r);
+    } else {
+        let rstarts = if units.is_empty() {
+            Vec::new()
+        } else {
+            group_starts(&unit_sizes, RESULT_TARGET_BYTES, max_results)
+        };
+        let result_files: Vec<(Value, OutFile)> = rstarts
+            .par_iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                let e = rstarts.get(i + 1).copied().unwrap_or(units.len());
+                let mut segments: Vec<Value> = Vec::new();
+                let mut k = s;
+                while k < e {
+                    let (d, b0) = units[k];
+                    let mut b1 = b0;
+                    while k < e && units[k].0 == d {
+                        b1 = units[k].1;
+                        k += 1;
+                    }
+                    let d = d as usize;
+                    let records = excerpt_records(inv, &first_block, d, b0..b1 + 1);
+                    let m = &docs[d];
+                    segments.push(json!([d, b0, m.url, m.title, m.section_path, records]));
+                }
+                let json_text = js_json(&Value::Array(segments));
+                let payload = json!(base64(&deflate(json_text.as_bytes()))).to_string();
+                let name = named("r", &payload);
+                let (d, b) = units[s];
+                (
+                    json!([d, b, hash_of(&name)]),
+                    OutFile {
+                        bytes: script(&name, &payload),
+                        name,
+                    },
+                )
+            })
+            .collect();
+        for (key, f) in result_files {
+            result_list.push(key);
+            files.push(f);
+        }
     }
 
     // Head shards: the same term ranges logic as shards, over head sizes.
@@ -830,9 +1032,11 @@ pub fn write_index_with(
         .map(|(i, &s)| {
             let e = mstarts.get(i + 1).copied().unwrap_or(docs.len());
             let mut paths: Vec<&[String]> = Vec::new();
+            let r = ranged.as_ref().expect("tiered");
             let rows: Vec<Value> = docs[s..e]
                 .iter()
-                .map(|m| {
+                .enumerate()
+                .map(|(i, m)| {
                     let k = paths
                         .iter()
                         .position(|p| *p == m.section_path)
@@ -840,10 +1044,11 @@ pub fn write_index_with(
                             paths.push(m.section_path);
                             paths.len() - 1
                         });
-                    json!([m.url, m.title, k])
+                    json!([m.url, m.title, k, r.doc_lens(s + i)])
                 })
                 .collect();
-            let json_text = js_json(&json!([s, paths, rows]));
+            let first_offset = r.offset[r.doc_start[s]];
+            let json_text = js_json(&json!([s, paths, rows, first_offset]));
             let payload = json!(base64(&deflate(json_text.as_bytes()))).to_string();
             let name = named("m", &payload);
             (

@@ -313,3 +313,110 @@ fn damaged_head_shards_are_errors() {
         Err(SearchError::Corrupt(_))
     ));
 }
+
+/// Where each document's excerpt records lie, computed as the client does
+/// (search.js `recordsOf`): per document, [(first block, file, offset,
+/// length)].
+fn record_ranges(index: &grassroots_search::SearchIndex) -> Vec<Vec<(u64, String, usize, usize)>> {
+    use grassroots_search::format::inflate;
+    let entry = index.files.iter().find(|f| f.name == index.entry).unwrap();
+    let text = String::from_utf8(entry.bytes.clone()).unwrap();
+    let start = text.find(',').unwrap() + 1;
+    let end = text.rfind(");").unwrap();
+    let entry: serde_json::Value = serde_json::from_str(&text[start..end]).unwrap();
+    let res = entry["res"].as_array().unwrap();
+    let mut out = Vec::new();
+    for blob in payloads(&index.files, "m.") {
+        let v: serde_json::Value = serde_json::from_slice(&inflate(&blob).unwrap()).unwrap();
+        let first_doc = v[0].as_u64().unwrap();
+        assert_eq!(first_doc as usize, out.len());
+        let mut off = v[3].as_u64().unwrap() as usize;
+        let mut file = String::new();
+        for (i, row) in v[2].as_array().unwrap().iter().enumerate() {
+            let doc = first_doc + i as u64;
+            let lens: Vec<u64> = row[3]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap())
+                .collect();
+            assert_eq!(lens.len() % 2, 1);
+            let mut recs = Vec::new();
+            for j in (0..lens.len()).step_by(2) {
+                let first = if j == 0 { 1 } else { lens[j - 1] };
+                // The bundle holding (doc, first): last key <= it.
+                let k = res
+                    .iter()
+                    .rposition(|r| {
+                        let (d, b) = (r[0].as_u64().unwrap(), r[1].as_u64().unwrap());
+                        d < doc || (d == doc && b <= first)
+                    })
+                    .unwrap();
+                let name = format!("r.{}.js", res[k][2].as_str().unwrap());
+                if res[k][0] == doc && res[k][1] == first {
+                    off = format!("GrassrootsSearch.register(\"{name}\",\"").len();
+                }
+                if file.is_empty() {
+                    file = name.clone();
+                }
+                recs.push((first, name, off, lens[j] as usize));
+                off += lens[j] as usize;
+            }
+            out.push(recs);
+        }
+    }
+    out
+}
+
+#[test]
+fn excerpt_records_are_byte_ranges() {
+    use grassroots_search::format::decode_record;
+    let mut docs = tier_docs();
+    // A long page: cut into several records.
+    docs[3].chunks.push(TextChunk {
+        heading: Some("长文".into()),
+        anchor: Some("long".into()),
+        text: "很长的正文内容。\n".repeat(400),
+    });
+    let index = build_index_with(Language::Chinese, &docs, None, Some(true)).unwrap();
+    let inv = invert(Language::Chinese, &docs);
+    let ranges = record_ranges(&index);
+    assert_eq!(ranges.len(), docs.len());
+    let mut split = false;
+    for (doc, recs) in ranges.iter().enumerate() {
+        split |= recs.len() > 1;
+        let mut next_block = 1;
+        for (first, name, off, len) in recs {
+            assert_eq!(*first, next_block);
+            let file = index.files.iter().find(|f| &f.name == name).unwrap();
+            // Every file stays a script that registers its whole payload.
+            assert!(file.bytes.starts_with(b"GrassrootsSearch.register("));
+            assert!(file.bytes.ends_with(b"\");\n"));
+            assert_eq!(len % 4, 0);
+            let v = decode_record(&file.bytes[*off..off + len]).unwrap();
+            assert_eq!(v[0], doc as u64);
+            assert_eq!(v[1], *first);
+            let records = v[2].as_array().unwrap();
+            let fb = inv.first_block[doc] as usize;
+            for (k, r) in records.iter().enumerate() {
+                let block = &inv.blocks[fb + *first as usize - 1 + k];
+                assert_eq!(r[0], block.text.as_str());
+            }
+            // The first record of a range names its heading.
+            assert_eq!(records[0].as_array().unwrap().len(), 3);
+            next_block += records.len() as u64;
+        }
+    }
+    assert!(split, "the long page has several records");
+    // Damage is an error, not a panic.
+    let (_, name, off, len) = &ranges[5][0];
+    let file = &index.files.iter().find(|f| &f.name == name).unwrap().bytes;
+    let rec = &file[*off..off + len];
+    for cut in [0, 4, len / 2, len - 4] {
+        assert!(decode_record(&rec[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut flipped = rec.to_vec();
+    flipped[len / 2] = if flipped[len / 2] == b'A' { b'B' } else { b'A' };
+    assert!(decode_record(&flipped).is_err());
+    assert!(decode_record(&file[off + 1..off + len]).is_err());
+}

@@ -293,3 +293,91 @@ test("the shipped client (comments stripped by build.rs) gives the same results"
     assert.deepEqual(JSON.parse(r.stdout), JSON.parse(spawnSync("node", [cli, s, lang, q], { encoding: "utf8" }).stdout), q);
   }
 });
+
+// ------------------------------------------- excerpt records by byte range
+test("a tiered index reads each excerpt as a byte range of a result file", () => {
+  const t = run("zh", "信访", tiered);
+  assert.equal(t.status, 0);
+  const ranges = t.files.filter((f) => /\/r\.[0-9a-f]+\.js#bytes=\d+-\d+$/.test(f));
+  assert.equal(ranges.length, t.results.length);
+  assert.ok(!t.files.some((f) => /\/r\.[0-9a-f]+\.js$/.test(f)), t.files.join(" "));
+  // Only the ranges' bytes are counted.
+  let whole = 0;
+  for (const f of t.files) whole += f.includes("#") ? 0 : readFileSync(join(tiered, f)).length;
+  const counted = ranges.map((f) => /#bytes=(\d+)-(\d+)/.exec(f)).reduce((a, m) => a + Number(m[2]) - Number(m[1]) + 1, 0);
+  assert.equal(t.bytes, whole + counted);
+});
+
+/** A fresh client (its own registry of loaded files). */
+function freshClient() {
+  const path = join(here, "..", "search.js");
+  const req = createRequire(import.meta.url);
+  delete req.cache[req.resolve(path)];
+  return req(path);
+}
+
+function openTiered(GS, lang, range) {
+  const dir = join(tiered, "search", lang);
+  const entry = readdirSync(dir).find((n) => n.startsWith("entry."));
+  const loaded = [];
+  const load = async (name) => {
+    loaded.push(name);
+    new Function("GrassrootsSearch", readFileSync(join(dir, name), "utf8"))(GS);
+  };
+  return { index: GS.open({ entry, load, range }), loaded, dir };
+}
+
+test("excerpts: HTTP 206, HTTP 200 (Range ignored) and no fetch give the same results", async () => {
+  const want = run("zh", "信访", tiered).results;
+  const strip = (rs) => rs.map((r) => ({ url: r.url, title: r.title, excerpt: r.excerpt, section: r.section }));
+  const realFetch = globalThis.fetch;
+  const dir = join(tiered, "search", "zh");
+  const requests = [];
+  try {
+    for (const mode of ["206", "200", "gzip"]) {
+      const GS = freshClient();
+      globalThis.fetch = async (url, init) => {
+        const name = new URL(url).pathname.split("/").pop(), body = readFileSync(join(dir, name));
+        const m = /^bytes=(\d+)-(\d+)$/.exec(init.headers.Range);
+        requests.push([mode, name, init.headers.Range]);
+        if (mode === "200") return new Response(body, { status: 200 });
+        const [a, b] = [Number(m[1]), Number(m[2])];
+        const headers = { "Content-Range": `bytes ${a}-${b}/${body.length}` };
+        if (mode === "gzip") headers["Content-Encoding"] = "gzip";
+        return new Response(body.subarray(a, b + 1), { status: 206, headers });
+      };
+      const { index, loaded } = openTiered(GS, "zh", GS.fetchRange("http://example.test/search/zh/"));
+      assert.deepEqual(strip(await index.results("信访", { limit: 5 })), want, mode);
+      // 206: no whole result file; else the whole file, once.
+      const wholeR = loaded.filter((n) => n.startsWith("r."));
+      assert.equal(wholeR.length, mode === "206" ? 0 : mode === "gzip" ? 1 : 0, `${mode}: ${loaded}`);
+    }
+    assert.ok(requests.some(([m]) => m === "206") && requests.every(([, n, r]) => n.startsWith("r.") && /^bytes=\d+-\d+$/.test(r)));
+    // No range reader (file://): whole files by <script>.
+    const GS = freshClient();
+    const { index, loaded } = openTiered(GS, "zh", null);
+    assert.deepEqual(strip(await index.results("信访", { limit: 5 })), want);
+    assert.ok(loaded.some((n) => n.startsWith("r.")));
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
+test("a truncated result file or a damaged excerpt record gives a clear error", () => {
+  const good = run("zh", "现场办公", tiered);
+  assert.equal(good.status, 0);
+  const [, a, b] = /#bytes=(\d+)-(\d+)$/.exec(good.files.find((f) => f.includes("#bytes=")));
+  // Truncated before the record's end.
+  let out = run("zh", "现场办公", damagedTiered("r.", (s) => s.slice(0, Number(a) + 8)));
+  assert.equal(out.status, 1);
+  assert.match(out.error, /damaged/);
+  // One character of the record changed.
+  const mid = (Number(a) + Number(b)) >> 1;
+  out = run("zh", "现场办公", damagedTiered("r.", (s) => s.slice(0, mid) + (s[mid] === "A" ? "B" : "A") + s.slice(mid + 1)));
+  assert.equal(out.status, 1);
+  assert.match(out.error, /damaged/);
+  // Not base64 at all.
+  out = run("zh", "现场办公", damagedTiered("r.", (s) => s.slice(0, Number(a)) + "!".repeat(Number(b) - Number(a) + 1) + s.slice(Number(b) + 1)));
+  assert.equal(out.status, 1);
+  assert.match(out.error, /damaged/);
+});
