@@ -120,13 +120,15 @@ def alive(pid):
 
 
 def pending_work(lines):
-    """Rebuilds started but not finished in these log lines: grassroots prints
-    "rebuilt in" and, after a body edit, "search index updated"; Hugo prints
+    """Work started but not finished in these log lines: grassroots prints
+    "rebuilt in" and, after an edit, "search index updated"; Hugo prints
     "Change detected" and "Total in"."""
     if ARGS.name == "grassroots":
-        body = sum(1 for ln in lines if re.match(r"rebuilt in \d+ ms", ln))
-        index = sum(1 for ln in lines if re.match(r"(search index updated|warning: search index)", ln))
-        return body - index
+        # Edits in quick succession share one index update: pending while
+        # the last rebuild is newer than the last index update.
+        def last(rx):
+            return max((i for i, ln in enumerate(lines) if re.match(rx, ln)), default=-1)
+        return int(last(r"rebuilt in \d+ ms") > last(r"(search index updated|warning: search index)"))
     started = sum(1 for ln in lines if "Change detected" in ln)
     done = sum(1 for ln in lines if re.search(r"Total in \d+ ms|ERROR", ln))
     return started - done
@@ -210,10 +212,16 @@ def write_synced(path, text, mode):
         os.fsync(f.fileno())
 
 
+# Edit times count from just before the write: the fsync that ends a save can
+# take longer than a rebuild on a busy disk, and a server may pick up the
+# change while it runs.
+
+
 def append_marker(page, tag):
     marker = new_marker(tag)
+    t0 = time.monotonic()
     write_synced(os.path.join(ARGS.content, page), f"\n\n基准标记句子 {marker}。\n", "a")
-    return marker, time.monotonic()
+    return marker, t0
 
 
 TITLE_LINE = re.compile(r'^title = ".*"$', re.M)
@@ -226,8 +234,9 @@ def change_title(page, tag):
         text = f.read()
     new, n = TITLE_LINE.subn(f'title = "新标题 {marker}"', text, count=1)
     assert n == 1, f"no title line in {path}"
+    t0 = time.monotonic()
     write_synced(path, new, "w")
-    return marker, time.monotonic()
+    return marker, t0
 
 
 def wait_visible(client, path, t0, test):

@@ -47,7 +47,11 @@ impl ServeOptions {
             build,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 1111,
-            debounce: Duration::from_millis(50),
+            // An editor's save (write, or write a temporary file and
+            // rename it) lands within a millisecond or two; waiting longer
+            // only delays the page. A save spread over more time costs an
+            // extra rebuild, which is correct either way.
+            debounce: Duration::from_millis(10),
             quiet: false,
         }
     }
