@@ -269,13 +269,14 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
             source.body = String::new();
         }
     }
-    let search_files = build_search(
-        &site,
-        &mut rendered.docs,
-        &search_entries,
-        None,
-        opts.keep_html,
-    )?;
+    // One language after the other: each index build is parallel inside,
+    // and building two at once doubles the peak memory for little gain.
+    let mut search_files = Vec::new();
+    for lang in 0..site.config.languages.len() {
+        if let Some(job) = SearchJob::new(&site, &mut rendered.docs, lang, opts.keep_html) {
+            search_files.extend(job.build()?);
+        }
+    }
     stages.push(("index", t.elapsed()));
 
     // write
@@ -1280,71 +1281,110 @@ pub(crate) fn search_dir(site: &Site, lang: usize) -> String {
     )
 }
 
-/// Builds every language's index (in parallel) from the rendered documents.
-/// A file to write: path from the root, bytes.
-type OutFile = (String, Vec<u8>);
-
-/// The documents' text chunks are moved into the index unless `keep_chunks`
-/// (the dev server keeps them for the next refresh).
-pub(crate) fn build_search(
-    site: &Site,
-    docs: &mut [RenderedDoc],
-    entries: &[Option<String>],
-    only_lang: Option<usize>,
-    keep_chunks: bool,
-) -> Result<Vec<OutFile>> {
-    // One language after the other: each index build is parallel inside, and
-    // building two at once doubles the peak memory for little gain.
-    let per_lang: Vec<Result<Vec<OutFile>>> = (0..site.config.languages.len())
-        .filter(|lang| only_lang.is_none_or(|l| l == *lang))
-        .map(|lang| {
-            let Some(entry_path) = &entries[lang] else {
-                return Ok(Vec::new());
-            };
-            let view = &site.views[lang];
-            let documents: Vec<grassroots_search::Document> = docs
-                .iter_mut()
-                .filter(|d| d.lang == lang && indexed(site, lang, d.node))
-                .map(|d| grassroots_search::Document {
-                    url: view.entries[d.node].url.clone(),
-                    title: view.entries[d.node].title.clone(),
-                    section_path: site
-                        .ancestors(d.node)
-                        .into_iter()
-                        .skip(1)
-                        .map(|a| view.entries[a].title.clone())
-                        .collect(),
-                    chunks: match keep_chunks {
-                        true => d.markdown.chunks.clone(),
-                        false => std::mem::take(&mut d.markdown.chunks),
-                    },
-                })
-                .collect();
-            let dir = search_dir(site, lang);
-            let entry_name = entry_path.strip_prefix(&dir).unwrap_or(entry_path);
-            let language =
-                grassroots_search::Language::from_code(&site.config.languages[lang].code);
-            let index =
-                grassroots_search::build_index_named(language, &documents, Some(entry_name))
-                    .map_err(|e| {
-                        Error::new(format!(
-                            "could not build the search index of {}: {e}",
-                            site.config.languages[lang].code
-                        ))
-                    })?;
-            Ok(index
-                .files
-                .into_iter()
-                .map(|f| (format!("{dir}{}", f.name), f.bytes))
-                .collect())
-        })
-        .collect();
-    let mut files = Vec::new();
-    for r in per_lang {
-        files.extend(r?);
-    }
-    Ok(files)
+/// One language's search index to build: its documents, taken out of the
+/// rendered ones, and where the files go. Owning its data, it can be built
+/// on another thread while the dev server goes on with edits.
+pub struct SearchJob {
+    pub lang: usize,
+    code: String,
+    language: grassroots_search::Language,
+    documents: Vec<grassroots_search::Document>,
+    /// "search/zh/".
+    dir: String,
+    /// "search/zh/entry.js".
+    entry: String,
 }
+
+impl SearchJob {
+    /// `lang`'s job, or `None` when search is off there. The documents'
+    /// text chunks are moved out of `docs` unless `keep_chunks` (the dev
+    /// server keeps them for the next refresh).
+    pub(crate) fn new(
+        site: &Site,
+        docs: &mut [RenderedDoc],
+        lang: usize,
+        keep_chunks: bool,
+    ) -> Option<SearchJob> {
+        let entry = search_entry_name(site, lang)?;
+        let view = &site.views[lang];
+        let documents = docs
+            .iter_mut()
+            .filter(|d| d.lang == lang && indexed(site, lang, d.node))
+            .map(|d| grassroots_search::Document {
+                url: view.entries[d.node].url.clone(),
+                title: view.entries[d.node].title.clone(),
+                section_path: site
+                    .ancestors(d.node)
+                    .into_iter()
+                    .skip(1)
+                    .map(|a| view.entries[a].title.clone())
+                    .collect(),
+                chunks: match keep_chunks {
+                    true => d.markdown.chunks.clone(),
+                    false => std::mem::take(&mut d.markdown.chunks),
+                },
+            })
+            .collect();
+        let code = site.config.languages[lang].code.clone();
+        Some(SearchJob {
+            lang,
+            language: grassroots_search::Language::from_code(&code),
+            code,
+            documents,
+            dir: search_dir(site, lang),
+            entry,
+        })
+    }
+
+    /// The index's files: path from the root, bytes; the entry last, so a
+    /// writer following this order never publishes an entry that names a
+    /// file not yet written.
+    pub fn build(&self) -> Result<Vec<OutFile>> {
+        let entry_name = self.entry.strip_prefix(&self.dir).unwrap_or(&self.entry);
+        let index =
+            grassroots_search::build_index_named(self.language, &self.documents, Some(entry_name))
+                .map_err(|e| {
+                    Error::new(format!(
+                        "could not build the search index of {}: {e}",
+                        self.code
+                    ))
+                })?;
+        let mut files: Vec<OutFile> = index
+            .files
+            .into_iter()
+            .map(|f| (format!("{}{}", self.dir, f.name), f.bytes))
+            .collect();
+        files.sort_by_key(|(path, _)| *path == self.entry);
+        Ok(files)
+    }
+
+    /// Builds the index into the site at `output` in place: the new files,
+    /// then the entry that names them, then the old index's files removed.
+    /// Pages are untouched: they name the entry, whose name is fixed.
+    pub fn write_into(&self, output: &Path) -> Result<()> {
+        let files = self.build()?;
+        let out = output::InPlace {
+            root: output.to_path_buf(),
+        };
+        for (path, bytes) in &files {
+            out.put(path, bytes)?;
+        }
+        let keep: HashSet<PathBuf> = files.iter().map(|(p, _)| output.join(p)).collect();
+        let dir = output.join(&self.dir);
+        for entry in std::fs::read_dir(&dir)
+            .map_err(|e| Error::io(&dir, "read the search folder", e))?
+            .flatten()
+        {
+            if !keep.contains(&entry.path()) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A file to write: path from the root, bytes.
+pub type OutFile = (String, Vec<u8>);
 
 /// "units/print/": where a section's print page lives.
 pub(crate) fn print_url(section_url: &str) -> String {

@@ -27,9 +27,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::build::{
-    DocInputs, RenderedDoc, Session, build_search, check_print_urls, contexts, nav_key,
-    print_section, print_url, render_document, render_navs, render_not_found, render_print_pages,
-    search_dir, shell_hashes, write_crawler_files,
+    DocInputs, RenderedDoc, SearchJob, Session, check_print_urls, contexts, nav_key, print_section,
+    print_url, render_document, render_navs, render_not_found, render_print_pages, shell_hashes,
+    write_crawler_files,
 };
 use crate::content::{self, SourceFile};
 use crate::error::{Error, Result};
@@ -500,41 +500,20 @@ impl Session {
         }
     }
 
-    /// Rebuilds the search index of `langs` after an edit. The new files
-    /// are written under their content-hashed names, then the entry that
-    /// names them; the old index's files go last. Pages are untouched: they
-    /// name the entry, whose name is fixed.
+    /// Snapshots of `langs`' documents for rebuilding their search
+    /// indexes (see [`SearchJob::write_into`]), which may run on another
+    /// thread while edits go on.
+    pub fn search_jobs(&mut self, langs: &[usize]) -> Vec<SearchJob> {
+        langs
+            .iter()
+            .filter_map(|&lang| SearchJob::new(&self.site, &mut self.state.docs, lang, true))
+            .collect()
+    }
+
+    /// Rebuilds the search index of `langs` after an edit, here and now.
     pub fn refresh_search(&mut self, langs: &[usize]) -> Result<()> {
-        for &lang in langs {
-            let Some(entry) = self.search_entries[lang].clone() else {
-                continue;
-            };
-            let mut files = build_search(
-                &self.site,
-                &mut self.state.docs,
-                &self.search_entries,
-                Some(lang),
-                true,
-            )?;
-            // The entry last, so it never names a file not yet written.
-            files.sort_by_key(|(path, _)| *path == entry);
-            let out = InPlace {
-                root: self.output.clone(),
-            };
-            for (path, bytes) in &files {
-                out.put(path, bytes)?;
-            }
-            // Remove the old index's files: everything in the folder the new one did not write.
-            let keep: HashSet<PathBuf> = files.iter().map(|(p, _)| self.output.join(p)).collect();
-            let dir = self.output.join(search_dir(&self.site, lang));
-            for entry in std::fs::read_dir(&dir)
-                .map_err(|e| Error::io(&dir, "read the search folder", e))?
-                .flatten()
-            {
-                if !keep.contains(&entry.path()) {
-                    let _ = std::fs::remove_file(entry.path());
-                }
-            }
+        for job in self.search_jobs(langs) {
+            job.write_into(&self.output)?;
         }
         Ok(())
     }

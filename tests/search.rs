@@ -3,26 +3,8 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 use serde_json::Value;
-
-fn query(public: &std::path::Path, lang: &str, q: &str) -> Value {
-    let out = Command::new("node")
-        .arg(repo().join("search-index/client/cli.mjs"))
-        .arg(public)
-        .arg(lang)
-        .arg(q)
-        .output()
-        .expect("node runs (install Node.js 18 or newer)");
-    assert!(
-        out.status.success(),
-        "cli failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 fn urls(v: &Value) -> Vec<String> {
     v["results"]

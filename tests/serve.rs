@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use common::Fixture;
+use common::{Fixture, query};
 use grassroots::serve::{ServeOptions, Server};
 
 fn start(fixture: &Fixture) -> Server {
@@ -426,6 +426,37 @@ fn an_edit_is_served_after_the_rebuild() {
     assert!(reload.contains("\"build\""), "{reload}");
     let r = wait_for(addr, "/a/", |r| r.text().contains("修改后的内容"));
     assert!(r.text().contains("修改后的内容"), "{}", r.text());
+}
+
+#[test]
+fn the_search_index_follows_an_edit_on_its_own_thread() {
+    let fixture = Fixture::copy("serve-site");
+    let server = start(&fixture);
+    let addr = server.addr();
+    let root = server.snapshot().root.unwrap();
+    let found = |q: &str| {
+        query(&root, "zh", q)["results"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    };
+    assert!(!found("蒲公英"));
+    fixture.write(
+        "content/a.md",
+        "+++\ntitle = \"甲\"\nweight = 1\n+++\n\n田野里的蒲公英。\n",
+    );
+    // The page first, then (after a pause in editing) the index.
+    wait_for(addr, "/a/", |r| r.text().contains("蒲公英"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !found("蒲公英") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        found("蒲公英"),
+        "the new word is found once the index caught up"
+    );
+    // The served folder is still the same build: the edit was applied in place.
+    assert_eq!(server.snapshot().root.unwrap(), root);
+    server.shutdown();
 }
 
 #[test]

@@ -17,11 +17,11 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::{broadcast, watch as tokio_watch};
 
-use crate::build::BuildOptions;
+use crate::build::{BuildOptions, SearchJob};
 use crate::error::{Error, Result};
 use livereload::Event;
 use rebuild::{Outcome, Rebuilder};
@@ -281,7 +281,10 @@ fn rebuild_loop(
     state: Arc<State>,
     quiet: bool,
 ) {
-    // Dropping the watcher at the end stops its thread.
+    // Dropping the watcher at the end stops its thread; dropping the
+    // sender lets the search worker finish.
+    let (search_tx, search_rx) = mpsc::channel();
+    std::thread::spawn(move || search_worker(search_rx, quiet));
     let mut held: Option<Message> = None;
     loop {
         let first = match held.take() {
@@ -321,7 +324,8 @@ fn rebuild_loop(
             log(quiet, &format!("warning: {problem}"));
         }
         // The browser reloads first; the search index catches up once the
-        // editor pauses, so quick successive saves never wait for it.
+        // editor pauses, on a thread of its own, so neither a reload nor
+        // the next edit ever waits for it.
         if rebuilder.has_stale_search() {
             match rx.recv_timeout(SEARCH_AFTER_QUIET) {
                 Ok(m) => {
@@ -331,13 +335,48 @@ fn rebuild_loop(
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
             }
-            match rebuilder.refresh_search() {
-                Some(Ok(took)) => log(
+            if let Some((root, jobs)) = rebuilder.take_search_jobs() {
+                for job in jobs {
+                    let _ = search_tx.send((root.clone(), job));
+                }
+            }
+        }
+    }
+}
+
+/// Builds search indexes for [`rebuild_loop`]. Of the jobs queued for a
+/// language only the newest is built: older ones describe text that has
+/// changed since.
+fn search_worker(jobs: mpsc::Receiver<(PathBuf, SearchJob)>, quiet: bool) {
+    // One thread: an index build must not take both cores from the page
+    // rebuilds of the next edits.
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().ok();
+    while let Ok(first) = jobs.recv() {
+        let mut latest = vec![first];
+        for next in jobs.try_iter() {
+            latest.retain(|(_, job)| job.lang != next.1.lang);
+            latest.push(next);
+        }
+        for (root, job) in latest {
+            // A full build since then has its own index, in a new folder.
+            if !root.is_dir() {
+                continue;
+            }
+            let started = Instant::now();
+            let run = || job.write_into(&root);
+            let result = match &pool {
+                Some(pool) => pool.install(run),
+                None => run(),
+            };
+            match result {
+                Ok(()) => log(
                     quiet,
-                    &format!("search index updated in {} ms", took.as_millis()),
+                    &format!(
+                        "search index updated in {} ms",
+                        started.elapsed().as_millis()
+                    ),
                 ),
-                Some(Err(e)) => log(quiet, &format!("warning: search index not updated: {e}")),
-                None => {}
+                Err(e) => log(quiet, &format!("warning: search index not updated: {e}")),
             }
         }
     }

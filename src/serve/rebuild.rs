@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, BuildReport, Session, build_session};
+use crate::build::{BuildOptions, BuildReport, SearchJob, Session, build_session};
 use crate::error::{Error, Result};
 use crate::incremental::Edit;
 
@@ -140,18 +140,29 @@ impl Rebuilder {
         !self.stale_search.is_empty()
     }
 
-    /// Brings search indexes up to date after incremental edits; run after
-    /// the browser was told to reload, which never waits for the index.
-    pub fn refresh_search(&mut self) -> Option<Result<Duration>> {
+    /// Snapshots for bringing the stale search indexes up to date, with
+    /// the folder they go into; they can run on another thread (see
+    /// [`SearchJob::write_into`]). `None` when no index is stale.
+    pub fn take_search_jobs(&mut self) -> Option<(PathBuf, Vec<SearchJob>)> {
         if self.stale_search.is_empty() {
             return None;
         }
-        let started = Instant::now();
         let mut langs = std::mem::take(&mut self.stale_search);
         langs.sort();
         langs.dedup();
         let session = self.session.as_mut()?;
-        Some(session.refresh_search(&langs).map(|()| started.elapsed()))
+        let root = self.kept.back()?.clone();
+        Some((root, session.search_jobs(&langs)))
+    }
+
+    /// Brings search indexes up to date after incremental edits, here and
+    /// now; run after the browser was told to reload, which never waits
+    /// for the index.
+    pub fn refresh_search(&mut self) -> Option<Result<Duration>> {
+        let started = Instant::now();
+        let (root, jobs) = self.take_search_jobs()?;
+        let result = jobs.iter().try_for_each(|job| job.write_into(&root));
+        Some(result.map(|()| started.elapsed()))
     }
 
     fn full_build(&mut self) -> Result<(PathBuf, BuildReport)> {

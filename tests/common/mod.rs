@@ -213,3 +213,21 @@ pub fn broken_links(root: &Path) -> Vec<String> {
     }
     problems
 }
+
+/// Runs the search client's Node CLI (`search-index/client/cli.mjs`) on a
+/// built site, as a browser would query it; its JSON answer.
+pub fn query(public: &Path, lang: &str, q: &str) -> serde_json::Value {
+    let out = std::process::Command::new("node")
+        .arg(repo().join("search-index/client/cli.mjs"))
+        .arg(public)
+        .arg(lang)
+        .arg(q)
+        .output()
+        .expect("node runs (install Node.js 18 or newer)");
+    assert!(
+        out.status.success(),
+        "cli failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
