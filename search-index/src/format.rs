@@ -272,8 +272,22 @@ pub fn decode_shard(blob: &[u8]) -> Result<Vec<(String, Vec<DocPosting>)>, Searc
 }
 
 fn decode_shard_raw(blob: &[u8]) -> Result<Vec<(String, Vec<DocPosting>)>, SearchError> {
-    if blob.len() < 7 || blob[..3] != MAGIC {
-        return Err(SearchError::Corrupt("not a shard"));
+    shard_entries(blob, MAGIC, "not a shard")?
+        .into_iter()
+        .map(|(term, data)| Ok((term, decode_postings(data)?)))
+        .collect()
+}
+
+/// The terms of a shard blob (plain or head) with each term's postings
+/// bytes: checks the magic and checksum, then reads the front-coded
+/// dictionary. Errors on any damage.
+fn shard_entries<'a>(
+    blob: &'a [u8],
+    magic: [u8; 3],
+    not_it: &'static str,
+) -> Result<Vec<(String, &'a [u8])>, SearchError> {
+    if blob.len() < 7 || blob[..3] != magic {
+        return Err(SearchError::Corrupt(not_it));
     }
     let sum = u32::from_le_bytes([blob[3], blob[4], blob[5], blob[6]]);
     let body = &blob[7..];
@@ -307,7 +321,10 @@ fn decode_shard_raw(blob: &[u8]) -> Result<Vec<(String, Vec<DocPosting>)>, Searc
             .ok_or(SearchError::Corrupt("postings past end"))?;
         at += plen;
         let term = String::from_utf8(t).map_err(|_| SearchError::Corrupt("term not UTF-8"))?;
-        out.push((term, decode_postings(data)?));
+        out.push((term, data));
+    }
+    if at != body.len() {
+        return Err(SearchError::Corrupt("shard length mismatch"));
     }
     Ok(out)
 }
@@ -466,41 +483,8 @@ pub fn decode_head_shard(
     } else {
         blob
     };
-    if blob.len() < 7 || blob[..3] != MAGIC_HEAD {
-        return Err(SearchError::Corrupt("not a head shard"));
-    }
-    let body = &blob[7..];
-    let sum = u32::from_le_bytes([blob[3], blob[4], blob[5], blob[6]]);
-    if fnv32(body) != sum {
-        return Err(SearchError::Corrupt("checksum mismatch"));
-    }
-    let mut at = 0;
-    let n = get_varint(body, &mut at)? as usize;
-    let mut dict = Vec::with_capacity(n.min(body.len()));
-    let mut prev: Vec<u8> = Vec::new();
-    for _ in 0..n {
-        let shared = get_varint(body, &mut at)? as usize;
-        let len = get_varint(body, &mut at)? as usize;
-        let suffix = body
-            .get(at..at.saturating_add(len))
-            .ok_or(SearchError::Corrupt("term past end"))?;
-        at += len;
-        let mut t = prev
-            .get(..shared)
-            .ok_or(SearchError::Corrupt("bad prefix"))?
-            .to_vec();
-        t.extend_from_slice(suffix);
-        let plen = get_varint(body, &mut at)? as usize;
-        dict.push((t.clone(), plen));
-        prev = t;
-    }
-    let mut out = Vec::with_capacity(dict.len());
-    for (t, plen) in dict {
-        let data = body
-            .get(at..at.saturating_add(plen))
-            .ok_or(SearchError::Corrupt("postings past end"))?;
-        at += plen;
-        let term = String::from_utf8(t).map_err(|_| SearchError::Corrupt("term not UTF-8"))?;
+    let mut out = Vec::new();
+    for (term, data) in shard_entries(blob, MAGIC_HEAD, "not a head shard")? {
         let mut k = 0;
         let df = get_varint(data, &mut k)? as usize;
         let postings = decode_postings(&data[k..])?;
@@ -508,9 +492,6 @@ pub fn decode_head_shard(
             return Err(SearchError::Corrupt("more head postings than documents"));
         }
         out.push((term, df, postings));
-    }
-    if at != body.len() {
-        return Err(SearchError::Corrupt("shard length mismatch"));
     }
     Ok(out)
 }
