@@ -1360,13 +1360,20 @@ impl SearchJob {
 
     /// Builds the index into the site at `output` in place: the new files,
     /// then the entry that names them, then the old index's files removed.
-    /// Pages are untouched: they name the entry, whose name is fixed.
+    /// Pages are untouched: they name the entry, whose name is fixed. A
+    /// file whose name is already there is not written again: names are
+    /// content hashes, and an edit changes a few shards and result files
+    /// of an index of tens of MB (rewriting it all made the editor's next
+    /// save wait for the disk).
     pub fn write_into(&self, output: &Path) -> Result<()> {
         let files = self.build()?;
         let out = output::InPlace {
             root: output.to_path_buf(),
         };
         for (path, bytes) in &files {
+            if *path != self.entry && output.join(path).is_file() {
+                continue;
+            }
             out.put(path, bytes)?;
         }
         let keep: HashSet<PathBuf> = files.iter().map(|(p, _)| output.join(p)).collect();

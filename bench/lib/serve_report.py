@@ -112,7 +112,7 @@ for label, g, h, digits, show in rows:
     print(f"| {label} | {fmt(g, '', digits)} | {fmt(h, '', digits)} | {ratio(g, h) if show else ''} |")
 print()
 
-print("Each edit, ms from the fsync of the write to the first GET showing it (server's own rebuild time):")
+print("Each edit, ms from the start of the write to the first GET showing it (server's own rebuild time):")
 print()
 for name in ("grassroots", "hugo"):
     r = R[name]
@@ -152,7 +152,7 @@ print(f"- Content: `gen_corpus.py --n {n} --layouts zola,hugo`; grassroots serve
       "Servers run one after the other on 127.0.0.1, never together.")
 print("- Edited pages: 20 zh pages spread over the sub-sections (depth 2), the same files in both layouts: "
       f"{len(g['body'])} body edits, {len(g['title'])} title edits, 1 page under load. A body edit appends "
-      "`基准标记句子 MARKER。` as a new paragraph (write + fsync, in place); a title edit rewrites the file with a new "
+      "`基准标记句子 MARKER。` as a new paragraph (written in place, no fsync, as most editors save); a title edit rewrites the file with a new "
       "`title = \"新标题 MARKER\"`. The page is fetched once before each edit (as an open browser tab would; Hugo's Fast Render "
       "Mode re-renders recently requested pages first), then polled every 5 ms over one keep-alive connection.")
 print("- Body and title edits are measured one at a time: after each, the benchmark waits until the server has printed its "
