@@ -1500,23 +1500,23 @@ pub(crate) fn render_print_pages(
 /// sitemap.xml, robots.txt and the Atom feeds, which need absolute URLs.
 pub(crate) fn write_crawler_files(
     site: &Site,
-    staging: &dyn Sink,
+    out: &dyn Sink,
     notes: &mut Vec<String>,
 ) -> Result<()> {
     let Some(base) = site.config.base_url.as_deref() else {
         notes.push("no base_url: sitemap.xml, robots.txt and feeds are skipped (set base_url or --base-url to get them)".into());
         return Ok(());
     };
-    staging.put(
+    out.put(
         "sitemap.xml",
         output::sitemap::sitemap(site, base).as_bytes(),
     )?;
-    staging.put("robots.txt", output::sitemap::robots(base).as_bytes())?;
+    out.put("robots.txt", output::sitemap::robots(base).as_bytes())?;
     let now = time::OffsetDateTime::now_utc();
     let now = format!("{}T00:00:00Z", now.date());
     for (lang, l) in site.config.languages.iter().enumerate() {
         if let Some(feed) = output::sitemap::atom_feed(site, lang, base, &now) {
-            staging.put(&format!("{}atom.xml", l.prefix), feed.as_bytes())?;
+            out.put(&format!("{}atom.xml", l.prefix), feed.as_bytes())?;
         }
     }
     Ok(())

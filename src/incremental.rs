@@ -27,9 +27,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::build::{
-    DocInputs, RenderedDoc, SearchJob, Session, check_print_urls, contexts, nav_key, print_section,
-    print_url, render_document, render_navs, render_not_found, render_print_pages, shell_hashes,
-    write_crawler_files,
+    DocInputs, Navs, RenderedDoc, SearchJob, Session, check_print_urls, contexts, nav_key,
+    print_section, print_url, render_document, render_navs, render_not_found, render_print_pages,
+    shell_hashes, write_crawler_files,
 };
 use crate::content::{self, SourceFile};
 use crate::error::{Error, Result};
@@ -169,64 +169,66 @@ impl Session {
             .filter(|d| self.shows_one_of(d, sources))
             .map(|d| (d.lang, d.node))
             .collect();
-        self.rerender(jobs, sources, None)
+        self.rerender(jobs, sources, None, HashMap::new())
     }
 
     /// Front matter edits: new views of the tree and new sidebars, then
-    /// every document whose page shows something that changed.
+    /// every document whose page shows something that changed. On an error
+    /// the views and sidebars are put back.
     fn restructure(&mut self, sources: &[usize]) -> Result<Edit> {
         let views = self.site.make_views()?;
         let old_views = std::mem::replace(&mut self.site.views, views);
-        let result = check_print_urls(&self.site, &self.state.printable)
-            .and_then(|()| {
-                let (languages, site_ctxs) = contexts(&self.site);
-                render_navs(
-                    &self.site,
-                    &self.renderer,
-                    &languages,
-                    &site_ctxs,
-                    Some(&self.state.navs),
-                )
-            })
-            .and_then(|navs| {
-                let old_navs = std::mem::replace(&mut self.state.navs, navs);
-                let changed = changed_nodes(&old_views, &self.site, sources);
-                let changed_navs = self.state.navs.changed_from(&old_navs);
-                // Only documents that show a changed node can have a new
-                // shell; the hash then tells which of them really changed.
-                let candidates: Vec<&RenderedDoc> = self
-                    .state
-                    .docs
-                    .iter()
-                    .filter(|d| self.may_show(d, &changed, &changed_navs))
-                    .collect();
-                let shells = shell_hashes(
-                    &self.site,
-                    &self.i18n,
-                    &self.assets,
-                    &self.search_entries,
-                    &self.state,
-                    &candidates,
-                );
-                let jobs: Vec<DocKey> = candidates
-                    .iter()
-                    .filter(|d| {
-                        let key = (d.lang, d.node);
-                        shells.get(&key) != self.state.shells.get(&key)
-                            || self.shows_one_of(d, sources)
-                    })
-                    .map(|d| (d.lang, d.node))
-                    .collect();
-                let result = self.rerender(jobs, sources, Some((&old_views, shells)));
-                if result.is_err() {
-                    self.state.navs = old_navs;
-                }
-                result
-            });
+        let old_navs = std::mem::take(&mut self.state.navs);
+        let result = self.rerender_what_changed(sources, &old_views, &old_navs);
         if result.is_err() {
             self.site.views = old_views;
+            self.state.navs = old_navs;
         }
         result
+    }
+
+    fn rerender_what_changed(
+        &mut self,
+        sources: &[usize],
+        old_views: &[LangView],
+        old_navs: &Navs,
+    ) -> Result<Edit> {
+        check_print_urls(&self.site, &self.state.printable)?;
+        let (languages, site_ctxs) = contexts(&self.site);
+        self.state.navs = render_navs(
+            &self.site,
+            &self.renderer,
+            &languages,
+            &site_ctxs,
+            Some(old_navs),
+        )?;
+        let changed = changed_nodes(old_views, &self.site, sources);
+        let changed_navs = self.state.navs.changed_from(old_navs);
+        // Only documents that show a changed node can have a new shell; the
+        // hash then tells which of them really changed.
+        let candidates: Vec<&RenderedDoc> = self
+            .state
+            .docs
+            .iter()
+            .filter(|d| self.may_show(d, &changed, &changed_navs))
+            .collect();
+        let shells = shell_hashes(
+            &self.site,
+            &self.i18n,
+            &self.assets,
+            &self.search_entries,
+            &self.state,
+            &candidates,
+        );
+        let jobs: Vec<DocKey> = candidates
+            .iter()
+            .filter(|d| {
+                let key = (d.lang, d.node);
+                shells.get(&key) != self.state.shells.get(&key) || self.shows_one_of(d, sources)
+            })
+            .map(|d| (d.lang, d.node))
+            .collect();
+        self.rerender(jobs, sources, Some(old_views), shells)
     }
 
     /// Whether `d`'s page may show one of the `changed` nodes: itself, an
@@ -261,21 +263,19 @@ impl Session {
             .is_some_and(|s| sources.contains(&s))
     }
 
-    /// Re-renders `jobs` (Markdown only where a source in `edited` shows), checks anchors into and out of them, then writes
-    /// them with the print pages that hold them. `restructured` is set when
-    /// the views changed, with the views before and every document's new
-    /// shell hash: pages at URLs that no longer exist are removed, and the
-    /// 404 pages, sitemap and feeds are written again.
+    /// Re-renders `jobs` (their Markdown only where a source in `edited`
+    /// shows), checks anchors into and out of them, then writes them with
+    /// the print pages that hold them. `old_views` is set when the views
+    /// changed: pages at URLs that no longer exist are removed, and the 404
+    /// pages, sitemap and feeds are written again. `shells` are new shell
+    /// hashes worked out already.
     fn rerender(
         &mut self,
         jobs: Vec<DocKey>,
         edited: &[usize],
-        restructured: Option<(&[LangView], HashMap<DocKey, u64>)>,
+        old_views: Option<&[LangView]>,
+        shells: HashMap<DocKey, u64>,
     ) -> Result<Edit> {
-        let (old_views, shells) = match restructured {
-            Some((views, shells)) => (Some(views), Some(shells)),
-            None => (None, None),
-        };
         let site = &self.site;
         let (languages, site_ctxs) = contexts(site);
         let positions: HashMap<DocKey, usize> = self
@@ -361,9 +361,7 @@ impl Session {
                 self.state.docs[i] = doc;
             }
         }
-        if let Some(shells) = shells {
-            self.state.shells = shells;
-        }
+        self.state.shells.extend(shells);
         // The re-rendered documents' links may have changed with their text.
         self.state.shells.extend(new_shells);
         let print_jobs: Vec<DocKey> = print_jobs.into_iter().collect();

@@ -544,23 +544,14 @@
     return p;
   };
 
-  // Last shard whose first term <= term (JS string order = UTF-16 order,
-  // the order the builder sorted by).
-  function shardOf(list, term) {
+  // The file of `list` (sorted by first key) holding `key`: the last one
+  // whose first key is <= it. Shards by term (JS string order = UTF-16
+  // order, the order the builder sorted by), metadata bundles by document.
+  function fileOf(list, key) {
     var lo = 0, hi = list.length - 1;
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
-      if (list[mid][0] <= term) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  // Metadata bundle holding doc: last whose first doc is <= it.
-  function metaOf(list, doc) {
-    var lo = 0, hi = list.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (list[mid][0] <= doc) lo = mid; else hi = mid - 1;
+      if (list[mid][0] <= key) lo = mid; else hi = mid - 1;
     }
     return lo;
   }
@@ -634,12 +625,12 @@
       function load(kind) {
         var list = entry[kind], need = new Set();
         toks.forEach(function (t) {
-          need.add(shardOf(list, t.term));
+          need.add(fileOf(list, t.term));
           t.prefixes.forEach(function (p) {
-            var a = shardOf(list, p), b = shardOf(list, p + "\uffff");
+            var a = fileOf(list, p), b = fileOf(list, p + "\uffff");
             for (var i = a; i <= b && i < a + 3; i++) need.add(i);
           });
-          if (t.stemOf) for (var k = 3; k < t.stemOf.length; k++) need.add(shardOf(list, t.stemOf.slice(0, k)));
+          if (t.stemOf) for (var k = 3; k < t.stemOf.length; k++) need.add(fileOf(list, t.stemOf.slice(0, k)));
         });
         return Promise.all(Array.from(need).map(function (i) { return self.shard(i, kind); }));
       }
@@ -919,7 +910,7 @@
         // Tiered: display data from the metadata bundle, the excerpt
         // from one record read by range.
         if (entry.meta) {
-          return self.bundle(metaOf(entry.meta, h.doc), "meta").then(function (b) {
+          return self.bundle(fileOf(entry.meta, h.doc), "meta").then(function (b) {
             var m = metaRow(b, h.doc), recs = self.recordsOf(b)[h.doc - b[0]], r = recs[0];
             for (var i = 1; i < recs.length && recs[i][0] <= block; i++) r = recs[i];
             return self.record(bundleOf(entry.res, h.doc, r[0]), h.doc, r[0], r[1], r[2]).then(function (seg) {
@@ -972,7 +963,7 @@
       return self.search(query, { limit: offset + limit }).then(function (all) {
         var hits = all.slice(offset);
         return Promise.all(hits.map(function (h) {
-          return self.bundle(metaOf(entry.meta, h.doc), "meta").then(function (b) {
+          return self.bundle(fileOf(entry.meta, h.doc), "meta").then(function (b) {
             var m = metaRow(b, h.doc);
             return {
               url: pageUrl(m.url, opts), title: m.title, section: m.section, heading: "", excerpt: "",

@@ -134,12 +134,9 @@ fn main() {
     std::fs::write(out.join("assets/ui.js"), UI_JS).expect("write");
     for (lang, docs) in [("zh", zh_docs()), ("en", en_docs())] {
         let index = build_index_with(Language::from_code(lang), &docs, None, tiers).expect("index");
-        let dir = out.join("search").join(lang);
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        for f in &index.files {
-            std::fs::write(dir.join(&f.name), &f.bytes).expect("write");
-        }
+        index
+            .write_dir(&out.join("search").join(lang))
+            .expect("write the index");
         std::fs::create_dir_all(out.join(lang)).expect("mkdir");
         std::fs::write(out.join(lang).join("index.html"), page(lang, &index.entry)).expect("write");
     }

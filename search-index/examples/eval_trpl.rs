@@ -24,14 +24,9 @@ fn main() {
         let t = Instant::now();
         let index = build_index(Language::from_code(lang), &docs).expect("index");
         let elapsed = t.elapsed();
-        let dir = out.join("search").join(lang);
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        let mut total = 0;
-        for f in &index.files {
-            total += f.bytes.len();
-            std::fs::write(dir.join(&f.name), &f.bytes).expect("write");
-        }
+        let total = index
+            .write_dir(&out.join("search").join(lang))
+            .expect("write the index");
         println!(
             "{lang}: {} docs, {} files, {} bytes, entry {}, built in {:.1} ms",
             docs.len(),

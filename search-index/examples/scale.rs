@@ -38,14 +38,9 @@ fn main() {
     let t = Instant::now();
     let index = build_index(Language::from_code(&lang), &docs).expect("index");
     let el = t.elapsed();
-    let dir = Path::new(&out).join("search").join(&lang);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    let mut total = 0;
-    for f in &index.files {
-        total += f.bytes.len();
-        std::fs::write(dir.join(&f.name), &f.bytes).expect("write");
-    }
+    let total = index
+        .write_dir(&Path::new(&out).join("search").join(&lang))
+        .expect("write the index");
     let peak = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {

@@ -190,6 +190,17 @@ fn js_json(v: &Value) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
+/// A file holding `raw` deflated and base64-encoded, named by a hash of
+/// that payload (`s.`, `h.`, `r.`, `m.` + hash + `.js`).
+fn blob_file(prefix: &str, raw: &[u8]) -> OutFile {
+    let payload = json!(base64(&deflate(raw))).to_string();
+    let name = named(prefix, &payload);
+    OutFile {
+        bytes: script(&name, &payload),
+        name,
+    }
+}
+
 fn named(prefix: &str, payload: &str) -> String {
     format!("{prefix}.{}.js", hash8(payload))
 }
@@ -890,21 +901,13 @@ pub fn write_index_with(
         .enumerate()
         .map(|(i, &s)| {
             let e = starts.get(i + 1).copied().unwrap_or(sizes.len());
-            let payload = json!(base64(&deflate(&encode_shard(inv, s..e)))).to_string();
-            let name = named("s", &payload);
             // The first shard starts at "" so every term has a shard.
             let first = if i == 0 {
                 String::new()
             } else {
                 inv.terms[s].clone()
             };
-            (
-                first,
-                OutFile {
-                    bytes: script(&name, &payload),
-                    name,
-                },
-            )
+            (first, blob_file("s", &encode_shard(inv, s..e)))
         })
         .collect();
     let mut files = Vec::new();
@@ -951,17 +954,9 @@ pub fn write_index_with(
                     let m = &docs[d];
                     segments.push(json!([d, b0, m.url, m.title, m.section_path, records]));
                 }
-                let json_text = js_json(&Value::Array(segments));
-                let payload = json!(base64(&deflate(json_text.as_bytes()))).to_string();
-                let name = named("r", &payload);
+                let file = blob_file("r", js_json(&Value::Array(segments)).as_bytes());
                 let (d, b) = units[s];
-                (
-                    json!([d, b, hash_of(&name)]),
-                    OutFile {
-                        bytes: script(&name, &payload),
-                        name,
-                    },
-                )
+                (json!([d, b, hash_of(&file.name)]), file)
             })
             .collect();
         for (key, f) in result_files {
@@ -981,17 +976,9 @@ pub fn write_index_with(
         .enumerate()
         .map(|(i, &s)| {
             let e = hstarts.get(i + 1).copied().unwrap_or(head_sizes.len());
-            let payload =
-                json!(base64(&deflate(&encode_head_shard(inv, s..e, &heads)))).to_string();
-            let name = named("h", &payload);
+            let file = blob_file("h", &encode_head_shard(inv, s..e, &heads));
             let first = if i == 0 { "" } else { inv.terms[s].as_str() };
-            (
-                json!([first, hash_of(&name)]),
-                OutFile {
-                    bytes: script(&name, &payload),
-                    name,
-                },
-            )
+            (json!([first, hash_of(&file.name)]), file)
         })
         .collect();
     drop(heads);
@@ -1030,15 +1017,8 @@ pub fn write_index_with(
                 .collect();
             let first_offset = r.offset[r.doc_start[s]];
             let json_text = js_json(&json!([s, paths, rows, first_offset]));
-            let payload = json!(base64(&deflate(json_text.as_bytes()))).to_string();
-            let name = named("m", &payload);
-            (
-                json!([s, hash_of(&name)]),
-                OutFile {
-                    bytes: script(&name, &payload),
-                    name,
-                },
-            )
+            let file = blob_file("m", json_text.as_bytes());
+            (json!([s, hash_of(&file.name)]), file)
         })
         .collect();
     let mut meta_list = Vec::new();

@@ -48,6 +48,25 @@ pub struct SearchIndex {
     pub entry: String,
 }
 
+impl SearchIndex {
+    /// Writes the files into `dir` (`…/search/{lang}/`), replacing what was
+    /// there; the total bytes written. For tools and examples: a site build
+    /// writes through its own staging folder.
+    pub fn write_dir(&self, dir: &std::path::Path) -> std::io::Result<usize> {
+        match std::fs::remove_dir_all(dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        std::fs::create_dir_all(dir)?;
+        let mut total = 0;
+        for f in &self.files {
+            std::fs::write(dir.join(&f.name), &f.bytes)?;
+            total += f.bytes.len();
+        }
+        Ok(total)
+    }
+}
+
 /// One file, written by the caller to `public/search/{lang}/{name}`.
 #[derive(Clone, Debug)]
 pub struct IndexFile {
