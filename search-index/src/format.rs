@@ -507,6 +507,16 @@ pub fn decode_head_shard(
     Ok(out)
 }
 
+/// [`group_starts`] as index ranges, one per file (none for no items).
+fn group_ranges(sizes: &[usize], target: usize, max_groups: usize) -> Vec<std::ops::Range<usize>> {
+    if sizes.is_empty() {
+        return Vec::new();
+    }
+    let starts = group_starts(sizes, target, max_groups);
+    let ends = starts.iter().skip(1).copied().chain([sizes.len()]);
+    starts.iter().zip(ends).map(|(&s, e)| s..e).collect()
+}
+
 /// Groups consecutive items into at most `max_groups` groups of roughly
 /// `target` bytes; when that would need too many groups, the smallest
 /// larger target that fits is used (so the tail is never lumped into one
@@ -697,16 +707,11 @@ fn ranged_results(inv: &Inverted, first_block: &[u32], n_docs: usize, max_files:
         sizes.push(acc);
     }
     doc_start.push(recs.len());
-    let starts = if recs.is_empty() {
-        Vec::new()
-    } else {
-        group_starts(&sizes, RESULT_TARGET_BYTES, max_files)
-    };
-    let out: Vec<(Value, OutFile, Vec<usize>, Vec<usize>)> = starts
+    let ranges = group_ranges(&sizes, RESULT_TARGET_BYTES, max_files);
+    let out: Vec<(Value, OutFile, Vec<usize>, Vec<usize>)> = ranges
         .par_iter()
-        .enumerate()
-        .map(|(i, &s)| {
-            let e = starts.get(i + 1).copied().unwrap_or(recs.len());
+        .map(|range| {
+            let (s, e) = (range.start, range.end);
             let mut body = String::from("\"");
             let mut lens = Vec::with_capacity(e - s);
             for &(d, b0, b1) in &recs[s..e] {
@@ -891,16 +896,12 @@ pub fn write_index_with(
         budget,
         results_read,
     );
-    let starts = if sizes.is_empty() {
-        Vec::new()
-    } else {
-        group_starts(&sizes, SHARD_TARGET_BYTES, max_shards)
-    };
-    let shard_files: Vec<(String, OutFile)> = starts
+    let shard_ranges = group_ranges(&sizes, SHARD_TARGET_BYTES, max_shards);
+    let shard_files: Vec<(String, OutFile)> = shard_ranges
         .par_iter()
         .enumerate()
-        .map(|(i, &s)| {
-            let e = starts.get(i + 1).copied().unwrap_or(sizes.len());
+        .map(|(i, range)| {
+            let (s, e) = (range.start, range.end);
             // The first shard starts at "" so every term has a shard.
             let first = if i == 0 {
                 String::new()
@@ -930,16 +931,11 @@ pub fn write_index_with(
         }
         ranged = Some(r);
     } else {
-        let rstarts = if units.is_empty() {
-            Vec::new()
-        } else {
-            group_starts(&unit_sizes, RESULT_TARGET_BYTES, max_results)
-        };
-        let result_files: Vec<(Value, OutFile)> = rstarts
+        let result_ranges = group_ranges(&unit_sizes, RESULT_TARGET_BYTES, max_results);
+        let result_files: Vec<(Value, OutFile)> = result_ranges
             .par_iter()
-            .enumerate()
-            .map(|(i, &s)| {
-                let e = rstarts.get(i + 1).copied().unwrap_or(units.len());
+            .map(|range| {
+                let (s, e) = (range.start, range.end);
                 let mut segments: Vec<Value> = Vec::new();
                 let mut k = s;
                 while k < e {
@@ -966,16 +962,12 @@ pub fn write_index_with(
     }
 
     // Head shards: the same term ranges logic as shards, over head sizes.
-    let hstarts = if tiers && !head_sizes.is_empty() {
-        group_starts(&head_sizes, HEAD_TARGET_BYTES, max_heads)
-    } else {
-        Vec::new()
-    };
-    let head_files: Vec<(Value, OutFile)> = hstarts
+    let head_ranges = group_ranges(&head_sizes, HEAD_TARGET_BYTES, max_heads);
+    let head_files: Vec<(Value, OutFile)> = head_ranges
         .par_iter()
         .enumerate()
-        .map(|(i, &s)| {
-            let e = hstarts.get(i + 1).copied().unwrap_or(head_sizes.len());
+        .map(|(i, range)| {
+            let (s, e) = (range.start, range.end);
             let file = blob_file("h", &encode_head_shard(inv, s..e, &heads));
             let first = if i == 0 { "" } else { inv.terms[s].as_str() };
             (json!([first, hash_of(&file.name)]), file)
@@ -989,16 +981,11 @@ pub fn write_index_with(
     }
 
     // Metadata bundles: contiguous runs of documents.
-    let mstarts = if tiers && !meta_sizes.is_empty() {
-        group_starts(&meta_sizes, META_TARGET_BYTES, max_meta)
-    } else {
-        Vec::new()
-    };
-    let meta_files: Vec<(Value, OutFile)> = mstarts
+    let meta_ranges = group_ranges(&meta_sizes, META_TARGET_BYTES, max_meta);
+    let meta_files: Vec<(Value, OutFile)> = meta_ranges
         .par_iter()
-        .enumerate()
-        .map(|(i, &s)| {
-            let e = mstarts.get(i + 1).copied().unwrap_or(docs.len());
+        .map(|range| {
+            let (s, e) = (range.start, range.end);
             let mut paths: Vec<&[String]> = Vec::new();
             let r = ranged.as_ref().expect("tiered");
             let rows: Vec<Value> = docs[s..e]
