@@ -269,13 +269,23 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
             source.body = String::new();
         }
     }
-    // One language after the other: each index build is parallel inside,
-    // and building two at once doubles the peak memory for little gain.
+    let jobs: Vec<SearchJob> = (0..site.config.languages.len())
+        .filter_map(|lang| SearchJob::new(&site, &mut rendered.docs, lang, opts.keep_html))
+        .collect();
+    // Each index build is parallel inside, but has serial steps (merging
+    // the vocabulary, sorting terms): on a small site, building the
+    // languages at once fills those gaps. On a big one it would double the
+    // peak memory, so the languages go one after the other.
+    let text: usize = jobs.iter().map(SearchJob::text_bytes).sum();
+    let built: Vec<Result<Vec<OutFile>>> = if text <= CONCURRENT_INDEX_MAX_TEXT {
+        use rayon::prelude::*;
+        jobs.par_iter().map(SearchJob::build).collect()
+    } else {
+        jobs.iter().map(SearchJob::build).collect()
+    };
     let mut search_files = Vec::new();
-    for lang in 0..site.config.languages.len() {
-        if let Some(job) = SearchJob::new(&site, &mut rendered.docs, lang, opts.keep_html) {
-            search_files.extend(job.build()?);
-        }
+    for files in built {
+        search_files.extend(files?);
     }
     stages.push(("index", t.elapsed()));
 
@@ -1281,6 +1291,11 @@ pub(crate) fn search_dir(site: &Site, lang: usize) -> String {
     )
 }
 
+/// Up to this many bytes of page text in all, the languages' search indexes
+/// are built at once (see `build`); the Rust book has 3 MB, a generated
+/// site of 10,000 pages per language about 60 MB.
+const CONCURRENT_INDEX_MAX_TEXT: usize = 16 << 20;
+
 /// One language's search index to build: its documents, taken out of the
 /// rendered ones, and where the files go. Owning its data, it can be built
 /// on another thread while the dev server goes on with edits.
@@ -1334,6 +1349,14 @@ impl SearchJob {
             dir: search_dir(site, lang),
             entry,
         })
+    }
+
+    /// Bytes of text to index (titles and page text).
+    fn text_bytes(&self) -> usize {
+        self.documents
+            .iter()
+            .map(|d| d.title.len() + d.chunks.iter().map(|c| c.text.len()).sum::<usize>())
+            .sum()
     }
 
     /// The index's files: path from the root, bytes; the entry last, so a

@@ -182,6 +182,45 @@ pub fn decode_blocks(data: &[u8], at: &mut usize) -> Result<BlockPositions, crat
     Ok(blocks)
 }
 
+/// Numbers for distinct terms, in order of first sight. Terms of up to 8
+/// bytes (CJK bigrams, most English stems) are keyed by their bytes packed
+/// into a `u64`: hashing and comparing an integer is several times cheaper
+/// than a string, and a site has millions of tokens. Packing is one-to-one
+/// because a term never contains a NUL byte (NUL is not alphanumeric).
+#[derive(Default)]
+struct TermIds {
+    short: HashMap<u64, u32>,
+    long: HashMap<Box<str>, u32>,
+}
+
+impl TermIds {
+    fn pack(term: &str) -> Option<u64> {
+        let b = term.as_bytes();
+        (b.len() <= 8).then(|| {
+            let mut key = [0u8; 8];
+            key[..b.len()].copy_from_slice(b);
+            u64::from_le_bytes(key)
+        })
+    }
+
+    /// `term`'s number, or `next` (inserted) when it is new; and whether it was new.
+    fn get_or_insert(&mut self, term: &str, next: u32) -> (u32, bool) {
+        let slot = match Self::pack(term) {
+            Some(key) => self.short.entry(key).or_insert(next),
+            None => match self.long.get(term) {
+                Some(&id) => return (id, false),
+                None => self.long.entry(term.into()).or_insert(next),
+            },
+        };
+        (*slot, *slot == next)
+    }
+
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+    }
+}
+
 /// One document, tokenized: its distinct terms with weighted term
 /// frequencies and encoded block lists.
 struct DocTerms {
@@ -199,18 +238,30 @@ struct DocTerms {
 /// Per-thread scratch space reused across documents.
 #[derive(Default)]
 struct Scratch {
-    local: HashMap<String, u32>,
+    local: TermIds,
     /// (local term, block, position) of every token, in reading order.
     occ: Vec<(u32, u32, u32)>,
+    /// `occ` grouped by term (a counting sort into this buffer).
+    by_term: Vec<(u32, u32, u32)>,
+    counts: Vec<u32>,
     kept: Vec<u32>,
     spans: Vec<(u32, usize, usize)>,
     stems: crate::tokenize::StemCache,
 }
 
+thread_local! {
+    /// Each worker thread's scratch space, kept across documents, batches
+    /// and builds: its stem cache warms up once, not once per rayon job.
+    /// (The cache serves every language: the one stemmer is Snowball
+    /// English.) `doc_terms` starts no parallel work, so a borrow is never
+    /// re-entered by work stealing.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
 /// Global vocabulary and postings in input order, filled batch by batch.
 #[derive(Default)]
 struct Merger {
-    gids: HashMap<String, u32>,
+    gids: TermIds,
     names: Vec<String>,
     post_term: Vec<u32>,
     post_doc: Vec<u32>,
@@ -234,15 +285,10 @@ impl Merger {
             for (i, &end) in out.term_end.iter().enumerate() {
                 let term = &out.vocab[start..end as usize];
                 start = end as usize;
-                let gid = match self.gids.get(term) {
-                    Some(&g) => g,
-                    None => {
-                        let g = self.names.len() as u32;
-                        self.names.push(term.to_string());
-                        self.gids.insert(term.to_string(), g);
-                        g
-                    }
-                };
+                let (gid, new) = self.gids.get_or_insert(term, self.names.len() as u32);
+                if new {
+                    self.names.push(term.to_string());
+                }
                 self.post_term.push(gid);
                 self.post_doc.push(doc_id);
                 self.post_w.push(out.weighted[i]);
@@ -270,8 +316,8 @@ pub fn invert(language: Language, docs: &[Document]) -> Inverted {
         batch
             .par_iter()
             .map_init(
-                || (Tokenizer::new(language), Scratch::default()),
-                |(tok, scratch), &d| doc_terms(tok, scratch, &docs[d as usize]),
+                || Tokenizer::new(language),
+                |tok, &d| SCRATCH.with_borrow_mut(|s| doc_terms(tok, s, &docs[d as usize])),
             )
             .collect()
     };
@@ -293,6 +339,7 @@ pub fn invert(language: Language, docs: &[Document]) -> Inverted {
     if let Some(p) = pending {
         m.merge(p);
     }
+
     let Merger {
         gids,
         names,
@@ -327,11 +374,13 @@ pub fn invert(language: Language, docs: &[Document]) -> Inverted {
 
     // Sort terms in UTF-16 order; bucket postings by sorted term.
     let mut sorted: Vec<u32> = (0..names.len() as u32).collect();
-    sorted.par_sort_unstable_by(|&a, &b| {
-        names[a as usize]
-            .encode_utf16()
-            .cmp(names[b as usize].encode_utf16())
-    });
+    // Byte order is UTF-16 order unless a term has a supplementary
+    // character (4-byte UTF-8): then compare the slow way.
+    if names.iter().any(|n| n.bytes().any(|b| b >= 0xF0)) {
+        sorted.par_sort_unstable_by(|&a, &b| utf16_cmp(&names[a as usize], &names[b as usize]));
+    } else {
+        sorted.par_sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+    }
     let mut rank = vec![0u32; names.len()];
     for (r, &g) in sorted.iter().enumerate() {
         rank[g as usize] = r as u32;
@@ -394,21 +443,18 @@ fn doc_terms(tok: &Tokenizer, s: &mut Scratch, doc: &Document) -> DocTerms {
     let Scratch {
         local,
         occ,
+        by_term,
+        counts,
         kept,
         spans,
         stems,
     } = s;
     let mut add = |term: &str, block: u32, pos: u32, occ: &mut Vec<(u32, u32, u32)>| {
-        let id = match local.get(term) {
-            Some(&id) => id,
-            None => {
-                let id = term_end.len() as u32;
-                local.insert(term.to_string(), id);
-                vocab.push_str(term);
-                term_end.push(vocab.len() as u32);
-                id
-            }
-        };
+        let (id, new) = local.get_or_insert(term, term_end.len() as u32);
+        if new {
+            vocab.push_str(term);
+            term_end.push(vocab.len() as u32);
+        }
         occ.push((id, block, pos));
     };
     tok.scan_cached(&doc.title, 0, Some(stems), |t, p| add(t, 0, p, occ));
@@ -441,8 +487,8 @@ fn doc_terms(tok: &Tokenizer, s: &mut Scratch, doc: &Document) -> DocTerms {
 
     let length = occ.len() as u32;
     let n = term_end.len();
-    // Stable: within a term, occurrences stay in (block, position) order.
-    occ.sort_by_key(|o| o.0);
+    group_by_term(occ, n, counts, by_term);
+    let occ = by_term;
     let mut weighted = Vec::with_capacity(n);
     let mut data = Vec::new();
     let mut data_end = Vec::with_capacity(n);
@@ -487,6 +533,56 @@ fn doc_terms(tok: &Tokenizer, s: &mut Scratch, doc: &Document) -> DocTerms {
         data,
         data_end,
         length,
+    }
+}
+
+/// Compares two strings in UTF-16 code unit order without encoding them.
+/// UTF-8 byte order is code point order, and the two orders differ only
+/// where a supplementary character (a surrogate pair, 0xD800..) meets one
+/// of U+E000..U+FFFF: so compare bytes, and decide by the first differing
+/// character's first UTF-16 unit.
+pub fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let Some(i) = x.iter().zip(y).position(|(p, q)| p != q) else {
+        return x.len().cmp(&y.len());
+    };
+    // The strings agree up to `i`, so the differing characters start at the
+    // same byte: the last lead byte at or before `i`.
+    let start = (0..=i).rev().find(|&k| x[k] & 0xC0 != 0x80).unwrap_or(0);
+    let first_unit = |s: &str| {
+        let c = s[start..].chars().next().map_or(0, u32::from);
+        let unit = if c < 0x10000 {
+            c
+        } else {
+            0xD800 + ((c - 0x10000) >> 10)
+        };
+        (unit, c)
+    };
+    first_unit(a).cmp(&first_unit(b))
+}
+
+/// Groups `occ` by term number (`0..terms`) into `out`, keeping reading
+/// order within a term: a counting sort, linear in the tokens.
+fn group_by_term(
+    occ: &[(u32, u32, u32)],
+    terms: usize,
+    counts: &mut Vec<u32>,
+    out: &mut Vec<(u32, u32, u32)>,
+) {
+    counts.clear();
+    counts.resize(terms + 1, 0);
+    for o in occ {
+        counts[o.0 as usize + 1] += 1;
+    }
+    for t in 0..terms {
+        counts[t + 1] += counts[t];
+    }
+    out.clear();
+    out.resize(occ.len(), (0, 0, 0));
+    for &o in occ {
+        let at = &mut counts[o.0 as usize];
+        out[*at as usize] = o;
+        *at += 1;
     }
 }
 
@@ -553,6 +649,42 @@ fn cut_paragraph(para: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_order_without_encoding() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "b",
+            "é",
+            "中",
+            "中文",
+            "\u{FF01}",
+            "\u{E000}",
+            "\u{FFFD}",
+            "\u{10000}",
+            "\u{1F600}",
+            "\u{20000}字",
+            "\u{20000}",
+            "a\u{10000}",
+            "a\u{FFFF}",
+        ];
+        for x in words {
+            for y in words {
+                let want = x.encode_utf16().cmp(y.encode_utf16());
+                assert_eq!(utf16_cmp(x, y), want, "{x:?} vs {y:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn grouping_keeps_reading_order() {
+        let occ = [(2, 1, 5), (0, 1, 6), (2, 2, 1), (1, 0, 0), (0, 3, 3)];
+        let (mut counts, mut out) = (Vec::new(), Vec::new());
+        group_by_term(&occ, 3, &mut counts, &mut out);
+        assert_eq!(out, [(0, 1, 6), (0, 3, 3), (1, 0, 0), (2, 1, 5), (2, 2, 1)]);
+    }
 
     #[test]
     fn blocks_respect_limits() {

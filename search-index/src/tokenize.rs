@@ -143,6 +143,14 @@ pub fn nfkc_fast(text: &str) -> Option<String> {
     Some(o)
 }
 
+/// What a character starts or continues in [`Tokenizer::scan`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Cjk,
+    Word,
+    Separator,
+}
+
 /// A term and its position in the token stream.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token {
@@ -200,58 +208,67 @@ impl Tokenizer {
                 &owned
             }
         };
+        // Words and CJK runs are slices of the normalized text: a bigram is
+        // the two characters' bytes as they stand, so nothing is copied
+        // except a word's lowercase form.
         let mut pos = start;
-        let mut word = String::new();
-        let mut scratch = String::new();
-        let mut run: Vec<char> = Vec::new();
-        let mut emit_run = |run: &[char], pos: &mut u32, emit: &mut dyn FnMut(&str, u32)| {
-            for (i, &c) in run.iter().enumerate() {
-                scratch.clear();
-                scratch.push(c);
-                if let Some(&next) = run.get(i + 1) {
-                    scratch.push(next);
-                }
-                emit(&scratch, *pos + i as u32);
-            }
-            *pos += run.len() as u32;
-        };
         let mut term = String::new();
-        let mut emit_word = |word: &str, pos: &mut u32, emit: &mut dyn FnMut(&str, u32)| {
-            self.word_term_cached(word, &mut term, cache.as_deref_mut());
-            emit(&term, *pos);
-            *pos += 1;
-        };
-        for c in normalized.chars() {
-            if is_cjk(c) {
-                if !word.is_empty() {
-                    emit_word(&word, &mut pos, &mut emit);
-                    word.clear();
-                }
-                run.push(c);
+        let mut run: Option<(usize, Kind)> = None;
+        for (i, c) in normalized.char_indices() {
+            let kind = if is_cjk(c) {
+                Kind::Cjk
             } else if c.is_alphanumeric() {
-                if !run.is_empty() {
-                    emit_run(&run, &mut pos, &mut emit);
-                    run.clear();
-                }
-                word.push(c);
+                Kind::Word
             } else {
-                if !word.is_empty() {
-                    emit_word(&word, &mut pos, &mut emit);
-                    word.clear();
+                Kind::Separator
+            };
+            match run {
+                Some((_, k)) if k == kind => continue,
+                Some((s, k)) => {
+                    pos = self.emit_run(&normalized[s..i], k, pos, &mut term, &mut cache, &mut emit)
                 }
-                if !run.is_empty() {
-                    emit_run(&run, &mut pos, &mut emit);
-                    run.clear();
-                }
+                None => {}
             }
+            run = (kind != Kind::Separator).then_some((i, kind));
         }
-        if !word.is_empty() {
-            emit_word(&word, &mut pos, &mut emit);
-        }
-        if !run.is_empty() {
-            emit_run(&run, &mut pos, &mut emit);
+        if let Some((s, k)) = run {
+            pos = self.emit_run(&normalized[s..], k, pos, &mut term, &mut cache, &mut emit);
         }
         pos
+    }
+
+    /// Emits the terms of one run (a word or a CJK run); returns the next
+    /// free position.
+    fn emit_run(
+        &self,
+        run: &str,
+        kind: Kind,
+        mut pos: u32,
+        term: &mut String,
+        cache: &mut Option<&mut StemCache>,
+        emit: &mut impl FnMut(&str, u32),
+    ) -> u32 {
+        match kind {
+            Kind::Word => {
+                self.word_term_cached(run, term, cache.as_deref_mut());
+                emit(term, pos);
+                pos + 1
+            }
+            _ => {
+                // Each character starts one term: the bigram with the next
+                // character, or the last character alone.
+                let mut chars = run.char_indices().peekable();
+                while let Some((i, c)) = chars.next() {
+                    let end = match chars.peek() {
+                        Some(&(j, d)) => j + d.len_utf8(),
+                        None => i + c.len_utf8(),
+                    };
+                    emit(&run[i..end], pos);
+                    pos += 1;
+                }
+                pos
+            }
+        }
     }
 
     pub fn tokenize(&self, text: &str) -> Vec<Token> {
