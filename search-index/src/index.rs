@@ -324,7 +324,10 @@ pub fn invert(language: Language, docs: &[Document]) -> Inverted {
     // Pipelined: batch k is merged (serially) while batch k + 1 is
     // tokenized on the other threads.
     let mut pending: Option<Vec<DocTerms>> = None;
-    for batch in doc_order.chunks(BATCH_DOCS) {
+    // At least a few batches, so that even a small site's merging overlaps
+    // with tokenizing.
+    let batch_docs = (docs.len() / 8).clamp(16, BATCH_DOCS);
+    for batch in doc_order.chunks(batch_docs) {
         let prev = pending.take();
         let (outs, ()) = rayon::join(
             || tokenize(batch),
@@ -626,24 +629,24 @@ pub fn split_blocks(text: &str) -> Vec<String> {
 fn cut_paragraph(para: &str) -> Vec<&str> {
     let mut pieces = Vec::new();
     let mut rest = para;
-    loop {
-        let chars: Vec<(usize, char)> = rest.char_indices().take(BLOCK_MAX_CHARS + 1).collect();
-        if chars.len() <= BLOCK_MAX_CHARS {
-            pieces.push(rest);
-            return pieces;
-        }
+    // Byte offset of the character after the first BLOCK_MAX_CHARS.
+    while let Some((limit, _)) = rest.char_indices().nth(BLOCK_MAX_CHARS) {
         // Search backwards from the limit for a separator, but not too far.
-        let mut cut = chars[BLOCK_MAX_CHARS].0;
-        for &(i, c) in chars[BLOCK_TARGET_CHARS..BLOCK_MAX_CHARS].iter().rev() {
-            if !c.is_alphanumeric() {
-                cut = i + c.len_utf8();
-                break;
-            }
-        }
+        let from = rest
+            .char_indices()
+            .nth(BLOCK_TARGET_CHARS)
+            .map_or(0, |(i, _)| i);
+        let cut = rest[from..limit]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !c.is_alphanumeric())
+            .map_or(limit, |(i, c)| from + i + c.len_utf8());
         let (head, tail) = rest.split_at(cut);
         pieces.push(head);
         rest = tail;
     }
+    pieces.push(rest);
+    pieces
 }
 
 #[cfg(test)]

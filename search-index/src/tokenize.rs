@@ -102,6 +102,17 @@ fn nfkc_stable(c: char) -> bool {
             == unicode_normalization::IsNormalized::Yes
 }
 
+/// The ASCII character NFKC maps a full-width form (U+FF01..U+FF5E) or the
+/// ideographic space to.
+#[inline]
+fn full_width_ascii(c: char) -> Option<char> {
+    match c as u32 {
+        0x3000 => Some(' '),
+        u @ 0xFF01..=0xFF5E => char::from_u32(u - 0xFEE0),
+        _ => None,
+    }
+}
+
 /// NFKC of `text`, or None when `text` is already NFKC. Only the segments
 /// around characters that NFKC may change are normalised (a segment runs
 /// from the last stable character before them to the next stable one), so
@@ -113,10 +124,23 @@ pub fn nfkc_fast(text: &str) -> Option<String> {
     let mut copied = 0usize;
     // Byte offset of the last stable character seen (a safe cut point).
     let mut last_stable = 0usize;
-    let mut iter = text.char_indices();
+    let mut iter = text.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
         if nfkc_stable(c) {
             last_stable = i;
+            continue;
+        }
+        // Fast path for Chinese prose: a full-width ASCII form (，（）：１)
+        // or the ideographic space is a starter whose NFKC is one ASCII
+        // character that composes with nothing before it; followed by a
+        // stable character (or nothing), that character is final.
+        if let Some(ascii) = full_width_ascii(c)
+            && iter.peek().is_none_or(|&(_, d)| nfkc_stable(d))
+        {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            o.push_str(&text[copied..i]);
+            o.push(ascii);
+            copied = i + c.len_utf8();
             continue;
         }
         // Unstable: normalise from the last stable character (it may
@@ -364,13 +388,15 @@ mod tests {
             "\u{F900}\u{FA0E}豈 ﬁ ① ㍿ ｶﾞ",
             "末尾，",
             "Å\u{212B}\u{2126}",
+            "Ａ\u{301}，\u{3000}ｅ\u{300}（中）\u{3000}",
+            "ｆｕｌｌ，",
         ];
         for s in samples {
             let got = nfkc_fast(s).unwrap_or_else(|| s.to_string());
             assert_eq!(got, full(s), "{s:?}");
         }
         // Pseudo-random mixes of interesting characters.
-        let pool: Vec<char> = "aeAE a\u{301}\u{300}\u{327}\u{316}，。（）ｆ１字漢\u{F900}ｶﾞﾞ\u{3099}か\u{1100}\u{1161}\u{11A8}가ﬁ①"
+        let pool: Vec<char> = "aeAE a\u{301}\u{300}\u{327}\u{316}，。（）ｆ１\u{3000}Ａ字漢\u{F900}ｶﾞﾞ\u{3099}か\u{1100}\u{1161}\u{11A8}가ﬁ①"
             .chars()
             .collect();
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
