@@ -930,7 +930,7 @@ pub fn write_index_with(
             let first = if i == 0 {
                 String::new()
             } else {
-                inv.terms[s].clone()
+                inv.terms[s].to_string()
             };
             (first, blob_file("s", &encode_shard(inv, s..e)))
         })
@@ -993,7 +993,7 @@ pub fn write_index_with(
         .map(|(i, range)| {
             let (s, e) = (range.start, range.end);
             let file = blob_file("h", &encode_head_shard(inv, s..e, &heads));
-            let first = if i == 0 { "" } else { inv.terms[s].as_str() };
+            let first = if i == 0 { "" } else { &inv.terms[s] };
             (json!([first, hash_of(&file.name)]), file)
         })
         .collect();

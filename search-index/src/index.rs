@@ -41,6 +41,60 @@ pub struct Block {
     pub text: String,
 }
 
+/// Strings back to back in one buffer: a vocabulary of 100,000 terms is
+/// two allocations, not 100,000 (freeing them one by one took a fifth of
+/// an index build's serial time).
+#[derive(Clone, Debug, Default)]
+pub struct Terms {
+    text: String,
+    /// End of term `t` in `text`; it starts where term `t - 1` ends.
+    end: Vec<u32>,
+}
+
+impl Terms {
+    pub fn with_capacity(bytes: usize, terms: usize) -> Terms {
+        Terms {
+            text: String::with_capacity(bytes),
+            end: Vec::with_capacity(terms),
+        }
+    }
+
+    pub fn push(&mut self, term: &str) {
+        self.text.push_str(term);
+        self.end.push(self.text.len() as u32);
+    }
+
+    pub fn len(&self) -> usize {
+        self.end.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.end.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(|t| &self[t])
+    }
+}
+
+impl std::ops::Index<usize> for Terms {
+    type Output = str;
+
+    fn index(&self, t: usize) -> &str {
+        let start = if t == 0 { 0 } else { self.end[t - 1] as usize };
+        &self.text[start..self.end[t] as usize]
+    }
+}
+
+impl<'a> IntoIterator for &'a Terms {
+    type Item = &'a str;
+    type IntoIter = Box<dyn Iterator<Item = &'a str> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
 /// Where one term occurs in one document (decoded form, for tests and
 /// tools; the index itself keeps postings in flat arrays).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,7 +121,7 @@ pub struct Inverted {
     pub language: Language,
     /// Terms sorted in UTF-16 code unit order (JavaScript's string order, so
     /// the client can binary-search shard boundaries with `<`).
-    pub terms: Vec<String>,
+    pub terms: Terms,
     /// Postings of term `t` are `term_start[t]..term_start[t + 1]` in the
     /// `post_*` arrays, by ascending document.
     pub term_start: Vec<u32>,
@@ -262,7 +316,7 @@ thread_local! {
 #[derive(Default)]
 struct Merger {
     gids: TermIds,
-    names: Vec<String>,
+    names: Terms,
     post_term: Vec<u32>,
     post_doc: Vec<u32>,
     post_w: Vec<u32>,
@@ -287,7 +341,7 @@ impl Merger {
                 start = end as usize;
                 let (gid, new) = self.gids.get_or_insert(term, self.names.len() as u32);
                 if new {
-                    self.names.push(term.to_string());
+                    self.names.push(term);
                 }
                 self.post_term.push(gid);
                 self.post_doc.push(doc_id);
@@ -379,7 +433,7 @@ pub fn invert(language: Language, docs: &[Document]) -> Inverted {
     let mut sorted: Vec<u32> = (0..names.len() as u32).collect();
     // Byte order is UTF-16 order unless a term has a supplementary
     // character (4-byte UTF-8): then compare the slow way.
-    if names.iter().any(|n| n.bytes().any(|b| b >= 0xF0)) {
+    if names.text.bytes().any(|b| b >= 0xF0) {
         sorted.par_sort_unstable_by(|&a, &b| utf16_cmp(&names[a as usize], &names[b as usize]));
     } else {
         sorted.par_sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
@@ -417,11 +471,11 @@ pub fn invert(language: Language, docs: &[Document]) -> Inverted {
     }
     drop(order);
     let (post_data, post_end) = (data, ends);
-    let mut names: Vec<Option<String>> = names.into_iter().map(Some).collect();
-    let terms = sorted
-        .iter()
-        .map(|&g| names[g as usize].take().unwrap_or_default())
-        .collect();
+    let mut terms = Terms::with_capacity(names.text.len(), names.len());
+    for &g in &sorted {
+        terms.push(&names[g as usize]);
+    }
+    drop(names);
 
     Inverted {
         language,

@@ -26,10 +26,12 @@ use unicode_normalization::UnicodeNormalization;
 /// Longer words are cut; the client cuts identically (by code points).
 pub const MAX_WORD_CHARS: usize = 40;
 
-/// Memoised stems: lowercase word → term.
+/// Memoised terms of a stemming tokenizer: word as written → term.
 pub(crate) type StemCache = rustc_hash::FxHashMap<String, String>;
-/// A cache is emptied when it reaches this many words (bounds memory).
+/// A cache is emptied when it reaches this many words (bounds memory) …
 const STEM_CACHE_MAX: usize = 1 << 16;
+/// … and holds no word longer than this.
+const CACHED_WORD_MAX_BYTES: usize = 48;
 
 /// Which rules apply to a language's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,9 +99,42 @@ fn nfkc_stable(c: char) -> bool {
     if u < 0x80 || (0x4E00..=0x9FFF).contains(&u) || (0x3400..=0x4DBF).contains(&u) {
         return true;
     }
+    if u < 0x10000 {
+        return bmp_stable(u);
+    }
+    nfkc_stable_lookup(c)
+}
+
+fn nfkc_stable_lookup(c: char) -> bool {
     unicode_normalization::char::canonical_combining_class(c) == 0
         && unicode_normalization::is_nfkc_quick(std::iter::once(c))
             == unicode_normalization::IsNormalized::Yes
+}
+
+/// [`nfkc_stable`] for a BMP code point, from a bitmap filled 64 code
+/// points at a time on first use: Chinese punctuation (。、“”《》) is
+/// frequent, and the Unicode tables take several lookups per character.
+fn bmp_stable(u: u32) -> bool {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    #[allow(clippy::declare_interior_mutable_const)]
+    const ZERO: AtomicU64 = AtomicU64::new(0);
+    /// Bit `u % 64` of word `u / 64`: whether `u` is stable …
+    static STABLE: [AtomicU64; 1024] = [ZERO; 1024];
+    /// … valid once bit `u / 64 % 64` of word `u / 4096` is set here.
+    static FILLED: [AtomicU64; 16] = [ZERO; 16];
+    let (block, bit) = ((u / 64) as usize, u % 64);
+    let filled_bit = 1u64 << (block % 64);
+    if FILLED[block / 64].load(Ordering::Acquire) & filled_bit == 0 {
+        let mut bits = 0u64;
+        for k in 0..64 {
+            let stable = char::from_u32(block as u32 * 64 + k).is_some_and(nfkc_stable_lookup);
+            bits |= u64::from(stable) << k;
+        }
+        // Two threads may fill a block at once; they store the same bits.
+        STABLE[block].store(bits, Ordering::Relaxed);
+        FILLED[block / 64].fetch_or(filled_bit, Ordering::Release);
+    }
+    STABLE[block].load(Ordering::Relaxed) >> bit & 1 == 1
 }
 
 /// The ASCII character NFKC maps a full-width form (U+FF01..U+FF5E) or the
@@ -274,8 +309,27 @@ impl Tokenizer {
     ) -> u32 {
         match kind {
             Kind::Word => {
-                self.word_term_cached(run, term, cache.as_deref_mut());
-                emit(term, pos);
+                // Most words repeat, and Snowball is the costliest step: a
+                // stemming tokenizer memoises each word's term as written.
+                let cache = cache.as_deref_mut().filter(|_| self.stemmer.is_some());
+                match cache {
+                    Some(cache) if run.len() <= CACHED_WORD_MAX_BYTES => {
+                        if let Some(t) = cache.get(run) {
+                            emit(t, pos);
+                        } else {
+                            self.word_term_into(run, term);
+                            if cache.len() >= STEM_CACHE_MAX {
+                                cache.clear();
+                            }
+                            cache.insert(run.to_string(), term.clone());
+                            emit(term, pos);
+                        }
+                    }
+                    _ => {
+                        self.word_term_into(run, term);
+                        emit(term, pos);
+                    }
+                }
                 pos + 1
             }
             _ => {
@@ -315,10 +369,6 @@ impl Tokenizer {
 
     /// As [`Tokenizer::word_term`], into a reused buffer.
     pub fn word_term_into(&self, word: &str, out: &mut String) {
-        self.word_term_cached(word, out, None)
-    }
-
-    fn word_term_cached(&self, word: &str, out: &mut String, cache: Option<&mut StemCache>) {
         out.clear();
         if word.is_ascii() {
             // Fast path: ASCII lowercases byte by byte, one byte a char.
@@ -334,19 +384,6 @@ impl Tokenizer {
             // Snowball English is defined on English letters; stemming other
             // scripts would only produce surprises the client must copy.
             if !out.is_empty() && out.bytes().all(|b| b.is_ascii_lowercase()) {
-                if let Some(cache) = cache {
-                    if let Some(s) = cache.get(out.as_str()) {
-                        out.clear();
-                        out.push_str(s);
-                    } else {
-                        let stemmed = stemmer.stem(out).into_owned();
-                        if cache.len() >= STEM_CACHE_MAX {
-                            cache.clear();
-                        }
-                        cache.insert(std::mem::replace(out, stemmed.clone()), stemmed);
-                    }
-                    return;
-                }
                 let stemmed = stemmer.stem(out);
                 if stemmed.as_ref() != out.as_str() {
                     let s = stemmed.into_owned();
@@ -411,6 +448,15 @@ mod tests {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
             let got = nfkc_fast(&s).unwrap_or_else(|| s.clone());
             assert_eq!(got, full(&s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn stable_bitmap_matches_unicode_tables() {
+        for u in 0..0x10000u32 {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(nfkc_stable(c), nfkc_stable_lookup(c), "U+{u:04X}");
+            }
         }
     }
 
