@@ -4,7 +4,9 @@
 #   bash bench/search.sh --scale    (10,000 generated pages per language, above)
 # Prints a Markdown report and writes it to bench/results/search.md.
 # Environment: GRASSROOTS=/path/to/binary skips `cargo build --release`;
-# RUNS=3 sets the number of timed builds / Pagefind runs (median reported);
+# RUNS=3 sets the number of Pagefind runs, BUILD_RUNS=9 the number of timed
+# builds (medians reported: a build takes well under a second, and the disk
+# here makes single builds vary by ±50%);
 # KEEP=1 keeps the temp dir (its path is printed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -79,6 +81,7 @@ fi
 CORPUS=${CORPUS:-/work/shared/corpus/trpl}
 QUERIES=${QUERIES:-$CORPUS/practice-queries.tsv}
 RUNS=${RUNS:-3}
+BUILD_RUNS=${BUILD_RUNS:-9}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -d "$CORPUS/zh" ] && [ -d "$CORPUS/en" ] || die "corpus not found: $CORPUS/{zh,en}"
 [ -f "$QUERIES" ] || die "query set not found: $QUERIES"
@@ -101,9 +104,16 @@ PUBLIC="$SITE/public"
 # 1. The corpus as a grassroots site.
 python3 "$BENCH_DIR/lib/trpl_to_site.py" "$CORPUS" "$SITE"
 
-# 2. Build it RUNS times (from $TMP, so the theme built into the binary is used).
-build_ms=() index_ms=() summary=""
-for i in $(seq "$RUNS"); do
+# 2. Build it BUILD_RUNS times (from $TMP, so the theme built into the binary is used).
+build_ms=() load_ms=() render_ms=() index_ms=() write_ms=() summary=""
+# "index 980 ms" or "index 1.76 s" in the build summary → 980 / 1760
+stage_ms() {
+  local v
+  v=$(sed -nE "s/.*[(, ]$1 ([0-9.]+) (ms|s)\b.*/\1 \2/p" <<<"$summary")
+  [ -n "$v" ] || die "no '$1 N ms' in the build summary: $summary"
+  awk '{print ($2=="s") ? $1*1000 : $1}' <<<"$v"
+}
+for i in $(seq "$BUILD_RUNS"); do
   t0=$(now_ms)
   if ! (cd "$TMP" && "$GR" build "$SITE" 2>"$TMP/build.err" >/dev/null); then
     cat "$TMP/build.err" >&2
@@ -111,11 +121,9 @@ for i in $(seq "$RUNS"); do
   fi
   build_ms+=($(( $(now_ms) - t0 )))
   summary=$(grep -E '^built ' "$TMP/build.err" | tail -1)
-  # "index 980 ms" or "index 1.76 s"
-  idx=$(sed -nE 's/.*index ([0-9.]+) (ms|s)\b.*/\1 \2/p' <<<"$summary")
-  [ -n "$idx" ] || die "no 'index N ms' in the build summary: $summary"
-  index_ms+=($(awk '{print ($2=="s") ? $1*1000 : $1}' <<<"$idx"))
-  say "bench: grassroots build $i/$RUNS: ${build_ms[-1]} ms ($summary)"
+  load_ms+=($(stage_ms load)) render_ms+=($(stage_ms render))
+  index_ms+=($(stage_ms index)) write_ms+=($(stage_ms write))
+  say "bench: grassroots build $i/$BUILD_RUNS: ${build_ms[-1]} ms ($summary)"
 done
 [ -d "$PUBLIC/search" ] || die "the build wrote no search index ($PUBLIC/search)"
 client_js=$(ls "$PUBLIC"/assets/search.*.js 2>/dev/null | head -1)
@@ -173,10 +181,14 @@ cat >"$TMP/meta.json" <<EOF
   "pagefind_pages": "${pf_pages:-?}",
   "pagefind_langs": "${pf_langs:-?}",
   "runs": $RUNS,
+  "build_runs": $BUILD_RUNS,
   "load": "$load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end",
   "summary": "$(sed 's/"/\\"/g' <<<"$summary")",
   "build_ms": [$(IFS=,; echo "${build_ms[*]}")],
+  "load_ms": [$(IFS=,; echo "${load_ms[*]}")],
+  "render_ms": [$(IFS=,; echo "${render_ms[*]}")],
   "index_ms": [$(IFS=,; echo "${index_ms[*]}")],
+  "write_ms": [$(IFS=,; echo "${write_ms[*]}")],
   "pagefind_ms": [$(IFS=,; echo "${pf_ms[*]}")],
   "gr_index_bytes": $(tree_bytes "$PUBLIC/search"),
   "gr_index_files": $(tree_files "$PUBLIC/search"),

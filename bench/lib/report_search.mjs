@@ -39,7 +39,7 @@ p("# Search benchmark: grassroots vs Pagefind on the Rust book (zh + en)");
 p();
 p(
   `${meta.date} · grassroots ${meta.revision} · ${meta.cpus} CPUs · node ${meta.node} · ${meta.chromium} · Pagefind ${meta.pagefind} · ` +
-    `queries: \`${meta.queries}\` · times are medians of ${meta.runs} runs · load average (1/5/15 min) ${meta.load}`,
+    `queries: \`${meta.queries}\` · times are medians of ${meta.build_runs} builds and ${meta.runs} Pagefind runs · load average (1/5/15 min) ${meta.load}`,
 );
 p();
 p("## Ranking quality and bytes per cold query");
@@ -84,6 +84,7 @@ p();
 const bMed = median(meta.build_ms);
 const iMed = median(meta.index_ms);
 const pfMed = median(meta.pagefind_ms);
+const share = 100 * median(meta.index_ms.map((x, i) => x / meta.build_ms[i]));
 p("| | grassroots | Pagefind |");
 p("| --- | ---: | ---: |");
 p(
@@ -92,11 +93,18 @@ p(
 );
 p(`| client script | ${kib(meta.gr_client_bytes)} (\`${meta.gr_client_name}\`) | included above (pagefind.js, worker, wasm) |`);
 p(
-  `| time | whole site build ${ms(bMed)}, of which index ${ms(iMed)} (${((100 * iMed) / bMed).toFixed(0)} %) | ` +
+  `| time | whole site build ${ms(bMed)}, of which index ${ms(iMed)} (${share.toFixed(0)} %) | ` +
     `${ms(pfMed)} on top of the built HTML (${meta.pagefind_pages} pages; languages ${meta.pagefind_langs}) |`,
 );
 p();
-p(`grassroots builds (ms): ${meta.build_ms.join(", ")}; index stage (ms): ${meta.index_ms.join(", ")}; Pagefind runs (ms): ${meta.pagefind_ms.join(", ")}.`);
+p(
+  `Medians of ${meta.build_runs} builds: the whole process ${ms(bMed)}; its stages load ${ms(median(meta.load_ms))}, ` +
+    `render ${ms(median(meta.render_ms))}, index ${ms(iMed)}, write ${ms(median(meta.write_ms))}. ` +
+    `The index share is the median over the builds of index / whole build. ` +
+    `The write stage (files created on disk) varies most from run to run on this machine.`,
+);
+p();
+p(`grassroots builds (ms): ${meta.build_ms.join(", ")}; index stage (ms): ${meta.index_ms.join(", ")}; write stage (ms): ${meta.write_ms.join(", ")}; Pagefind runs (ms): ${meta.pagefind_ms.join(", ")}.`);
 p(`Last build summary: \`${meta.summary}\``);
 p();
 p("## Per query");
