@@ -248,12 +248,15 @@ struct TermIds {
 }
 
 impl TermIds {
+    #[inline]
     fn pack(term: &str) -> Option<u64> {
         let b = term.as_bytes();
+        // A shift loop, not a copy into an array: a copy of a variable
+        // length is a call to memcpy, for every token.
         (b.len() <= 8).then(|| {
-            let mut key = [0u8; 8];
-            key[..b.len()].copy_from_slice(b);
-            u64::from_le_bytes(key)
+            b.iter()
+                .enumerate()
+                .fold(0u64, |key, (i, &x)| key | u64::from(x) << (8 * i))
         })
     }
 

@@ -335,16 +335,16 @@ impl Tokenizer {
             _ => {
                 // Each character starts one term: the bigram with the next
                 // character, or the last character alone.
-                let mut chars = run.char_indices().peekable();
-                while let Some((i, c)) = chars.next() {
-                    let end = match chars.peek() {
-                        Some(&(j, d)) => j + d.len_utf8(),
-                        None => i + c.len_utf8(),
-                    };
-                    emit(&run[i..end], pos);
+                let mut chars = run.char_indices();
+                let mut start = 0;
+                chars.next();
+                for (j, d) in chars {
+                    emit(&run[start..j + d.len_utf8()], pos);
                     pos += 1;
+                    start = j;
                 }
-                pos
+                emit(&run[start..], pos);
+                pos + 1
             }
         }
     }
