@@ -104,8 +104,17 @@ PUBLIC="$SITE/public"
 # 1. The corpus as a grassroots site.
 python3 "$BENCH_DIR/lib/trpl_to_site.py" "$CORPUS" "$SITE"
 
-# 2. Build it BUILD_RUNS times (from $TMP, so the theme built into the binary is used).
-build_ms=() load_ms=() render_ms=() index_ms=() write_ms=() summary=""
+# The same site with search off: what search adds to a build is the
+# difference (a small site's pages are tokenized while they are rendered,
+# so the "index" stage alone no longer holds all of search's work).
+NOSEARCH="$TMP/site-nosearch"
+cp -r "$SITE" "$NOSEARCH"
+sed -i 's/^enabled = true$/enabled = false/' "$NOSEARCH/config.toml"
+grep -q '^enabled = false$' "$NOSEARCH/config.toml" || die "could not turn search off in $NOSEARCH/config.toml"
+
+# 2. Build it BUILD_RUNS times (from $TMP, so the theme built into the binary
+# is used), each time followed by a build of the site without search.
+build_ms=() load_ms=() render_ms=() index_ms=() write_ms=() nosearch_ms=() summary=""
 # "index 980 ms" or "index 1.76 s" in the build summary → 980 / 1760
 stage_ms() {
   local v
@@ -124,6 +133,9 @@ for i in $(seq "$BUILD_RUNS"); do
   load_ms+=($(stage_ms load)) render_ms+=($(stage_ms render))
   index_ms+=($(stage_ms index)) write_ms+=($(stage_ms write))
   say "bench: grassroots build $i/$BUILD_RUNS: ${build_ms[-1]} ms ($summary)"
+  t0=$(now_ms)
+  (cd "$TMP" && "$GR" build "$NOSEARCH" 2>"$TMP/build.err" >/dev/null) || { cat "$TMP/build.err" >&2; die "build without search failed"; }
+  nosearch_ms+=($(( $(now_ms) - t0 )))
 done
 [ -d "$PUBLIC/search" ] || die "the build wrote no search index ($PUBLIC/search)"
 client_js=$(ls "$PUBLIC"/assets/search.*.js 2>/dev/null | head -1)
@@ -189,6 +201,7 @@ cat >"$TMP/meta.json" <<EOF
   "render_ms": [$(IFS=,; echo "${render_ms[*]}")],
   "index_ms": [$(IFS=,; echo "${index_ms[*]}")],
   "write_ms": [$(IFS=,; echo "${write_ms[*]}")],
+  "nosearch_ms": [$(IFS=,; echo "${nosearch_ms[*]}")],
   "pagefind_ms": [$(IFS=,; echo "${pf_ms[*]}")],
   "gr_index_bytes": $(tree_bytes "$PUBLIC/search"),
   "gr_index_files": $(tree_files "$PUBLIC/search"),

@@ -82,6 +82,7 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
                 lang,
                 node,
                 markdown: rendered,
+                search: None,
             })
         })
         .collect();

@@ -97,14 +97,18 @@ p(
     `${ms(pfMed)} on top of the built HTML (${meta.pagefind_pages} pages; languages ${meta.pagefind_langs}) |`,
 );
 p();
+const nsMed = median(meta.nosearch_ms);
 p(
   `Medians of ${meta.build_runs} builds: the whole process ${ms(bMed)}; its stages load ${ms(median(meta.load_ms))}, ` +
     `render ${ms(median(meta.render_ms))}, index ${ms(iMed)}, write ${ms(median(meta.write_ms))}. ` +
     `The index share is the median over the builds of index / whole build. ` +
+    `A small site's pages are tokenized for search as they are rendered, so part of search's work is in the render stage: ` +
+    `the same site with \`[search] enabled = false\`, built after each of those builds, takes ${ms(nsMed)}, ` +
+    `so search adds ${ms(bMed - nsMed)} (${((100 * (bMed - nsMed)) / bMed).toFixed(0)} % of the build with search). ` +
     `The write stage (files created on disk) varies most from run to run on this machine.`,
 );
 p();
-p(`grassroots builds (ms): ${meta.build_ms.join(", ")}; index stage (ms): ${meta.index_ms.join(", ")}; write stage (ms): ${meta.write_ms.join(", ")}; Pagefind runs (ms): ${meta.pagefind_ms.join(", ")}.`);
+p(`grassroots builds (ms): ${meta.build_ms.join(", ")}; index stage (ms): ${meta.index_ms.join(", ")}; write stage (ms): ${meta.write_ms.join(", ")}; builds without search (ms): ${meta.nosearch_ms.join(", ")}; Pagefind runs (ms): ${meta.pagefind_ms.join(", ")}.`);
 p(`Last build summary: \`${meta.summary}\``);
 p();
 p("## Per query");
