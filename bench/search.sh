@@ -105,8 +105,7 @@ PUBLIC="$SITE/public"
 python3 "$BENCH_DIR/lib/trpl_to_site.py" "$CORPUS" "$SITE"
 
 # The same site with search off: what search adds to a build is the
-# difference (a small site's pages are tokenized while they are rendered,
-# so the "index" stage alone no longer holds all of search's work).
+# difference (the index stage, and writing the index's files).
 NOSEARCH="$TMP/site-nosearch"
 cp -r "$SITE" "$NOSEARCH"
 sed -i 's/^enabled = true$/enabled = false/' "$NOSEARCH/config.toml"

@@ -232,9 +232,6 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
         ],
     )?;
 
-    let small_site =
-        site.sources.iter().map(|s| s.body.len()).sum::<usize>() <= SMALL_SITE_MAX_TEXT;
-
     // render (Markdown and templates, written as they are done)
     let t = Instant::now();
     let assets = write_assets(&site, &theme, &staging)?;
@@ -248,11 +245,8 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
         &assets,
         &search_entries,
         &staging,
-        RenderFlags {
-            progress: opts.progress,
-            keep_html: opts.keep_html,
-            prepare_search: small_site && !opts.keep_html,
-        },
+        opts.progress,
+        opts.keep_html,
     )?;
     stages.push(("render", t.elapsed()));
 
@@ -281,13 +275,13 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
     // Each index build is parallel inside, but has serial steps (merging
     // the vocabulary, sorting terms): on a small site, building the
     // languages at once fills those gaps. On a big one it would double the
-    // peak memory, so the languages go one after the other. (A small site's
-    // pages were tokenized as they were rendered, see `RenderFlags`.)
-    let built: Vec<Result<Vec<OutFile>>> = if small_site {
+    // peak memory, so the languages go one after the other.
+    let text: usize = jobs.iter().map(SearchJob::text_bytes).sum();
+    let built: Vec<Result<Vec<OutFile>>> = if text <= CONCURRENT_INDEX_MAX_TEXT {
         use rayon::prelude::*;
-        jobs.into_par_iter().map(SearchJob::build).collect()
+        jobs.par_iter().map(SearchJob::build).collect()
     } else {
-        jobs.into_iter().map(SearchJob::build).collect()
+        jobs.iter().map(SearchJob::build).collect()
     };
     let mut search_files = Vec::new();
     for files in built {
@@ -411,9 +405,6 @@ pub struct RenderedDoc {
     pub lang: usize,
     pub node: NodeId,
     pub markdown: Rendered,
-    /// The page tokenized for its language's search index, when that was
-    /// done as it was rendered (its text chunks then live on in here).
-    pub search: Option<grassroots_search::Prepared>,
 }
 
 /// Resolves `@/` links for one document of one language.
@@ -449,13 +440,9 @@ fn render_all(
     assets: &BTreeMap<String, String>,
     search_entries: &[Option<String>],
     out: &dyn Sink,
-    flags: RenderFlags,
+    progress: bool,
+    keep_html: bool,
 ) -> Result<RenderState> {
-    let RenderFlags {
-        progress,
-        keep_html,
-        prepare_search,
-    } = flags;
     let config = &site.config;
     let n_langs = config.languages.len();
     let (languages, site_ctxs) = contexts(site);
@@ -504,14 +491,11 @@ fn render_all(
                         None,
                         keep_html,
                     )
-                    .and_then(|(html, mut doc)| {
+                    .and_then(|(html, doc)| {
                         out.put(
                             &format!("{}index.html", site.views[lang].entries[id].url),
                             html.as_bytes(),
                         )?;
-                        if prepare_search && search_entries[lang].is_some() {
-                            doc.search = prepare_for_search(site, lang, &mut doc);
-                        }
                         Ok(doc)
                     });
                     if let Some(b) = &bar {
@@ -868,7 +852,6 @@ pub(crate) fn render_document(
             lang,
             node: id,
             markdown: rendered,
-            search: None,
         },
     ))
 }
@@ -1308,65 +1291,10 @@ pub(crate) fn search_dir(site: &Site, lang: usize) -> String {
     )
 }
 
-/// A site with up to this many bytes of Markdown in all is *small*: its
-/// pages are tokenized for search as they are rendered, and its languages'
-/// indexes are built at once (see `build`). Both hold more in memory at a
-/// time, which a big site cannot afford. The Rust book has 3 MB, a
-/// generated site of 10,000 pages per language about 60 MB.
-const SMALL_SITE_MAX_TEXT: usize = 16 << 20;
-
-/// What `render_all` does besides rendering.
-#[derive(Clone, Copy)]
-struct RenderFlags {
-    progress: bool,
-    /// Keep each page's Markdown HTML (the dev server re-renders from it).
-    keep_html: bool,
-    /// Tokenize each page for search right after rendering it, on the same
-    /// thread: page writes leave the CPU idle part of the time, and the
-    /// index stage is then left with merging and writing its files.
-    prepare_search: bool,
-}
-
-/// A rendered page's text, as its language's search index takes it.
-fn search_document(
-    site: &Site,
-    lang: usize,
-    node: NodeId,
-    chunks: Vec<grassroots_search::TextChunk>,
-) -> grassroots_search::Document {
-    let view = &site.views[lang];
-    grassroots_search::Document {
-        url: view.entries[node].url.clone(),
-        title: view.entries[node].title.clone(),
-        section_path: site
-            .ancestors(node)
-            .into_iter()
-            .skip(1)
-            .map(|a| view.entries[a].title.clone())
-            .collect(),
-        chunks,
-    }
-}
-
-fn search_language(site: &Site, lang: usize) -> grassroots_search::Language {
-    grassroots_search::Language::from_code(&site.config.languages[lang].code)
-}
-
-/// `doc` tokenized for its language's index (its text chunks move into
-/// it), or `None` when the page is not indexed.
-fn prepare_for_search(
-    site: &Site,
-    lang: usize,
-    doc: &mut RenderedDoc,
-) -> Option<grassroots_search::Prepared> {
-    indexed(site, lang, doc.node).then(|| {
-        let chunks = std::mem::take(&mut doc.markdown.chunks);
-        grassroots_search::prepare(
-            search_language(site, lang),
-            search_document(site, lang, doc.node, chunks),
-        )
-    })
-}
+/// Up to this many bytes of page text in all, the languages' search indexes
+/// are built at once (see `build`); the Rust book has 3 MB, a generated
+/// site of 10,000 pages per language about 60 MB.
+const CONCURRENT_INDEX_MAX_TEXT: usize = 16 << 20;
 
 /// One language's search index to build: its documents, taken out of the
 /// rendered ones, and where the files go. Owning its data, it can be built
@@ -1375,24 +1303,17 @@ pub struct SearchJob {
     pub lang: usize,
     code: String,
     language: grassroots_search::Language,
-    pages: SearchPages,
+    documents: Vec<grassroots_search::Document>,
     /// "search/zh/".
     dir: String,
     /// "search/zh/entry.js".
     entry: String,
 }
 
-/// The pages of a [`SearchJob`]: their text, or (pages tokenized as they
-/// were rendered) their terms.
-enum SearchPages {
-    Text(Vec<grassroots_search::Document>),
-    Prepared(Vec<grassroots_search::Prepared>),
-}
-
 impl SearchJob {
     /// `lang`'s job, or `None` when search is off there. The documents'
-    /// text chunks (or terms) are moved out of `docs` unless `keep_chunks`
-    /// (the dev server keeps them for the next refresh).
+    /// text chunks are moved out of `docs` unless `keep_chunks` (the dev
+    /// server keeps them for the next refresh).
     pub(crate) fn new(
         site: &Site,
         docs: &mut [RenderedDoc],
@@ -1400,68 +1321,57 @@ impl SearchJob {
         keep_chunks: bool,
     ) -> Option<SearchJob> {
         let entry = search_entry_name(site, lang)?;
-        let language = search_language(site, lang);
-        let prepared = docs.iter().any(|d| d.lang == lang && d.search.is_some());
-        let mine = docs
+        let view = &site.views[lang];
+        let documents = docs
             .iter_mut()
-            .filter(|d| d.lang == lang && indexed(site, lang, d.node));
-        let pages = if prepared && !keep_chunks {
-            // Pages were tokenized as they were rendered (all of them: a
-            // page without terms is tokenized here).
-            SearchPages::Prepared(
-                mine.map(|d| {
-                    d.search.take().unwrap_or_else(|| {
-                        let chunks = std::mem::take(&mut d.markdown.chunks);
-                        grassroots_search::prepare(
-                            language,
-                            search_document(site, lang, d.node, chunks),
-                        )
-                    })
-                })
-                .collect(),
-            )
-        } else {
-            SearchPages::Text(
-                mine.map(|d| {
-                    let chunks = match keep_chunks {
-                        true => d.markdown.chunks.clone(),
-                        false => std::mem::take(&mut d.markdown.chunks),
-                    };
-                    search_document(site, lang, d.node, chunks)
-                })
-                .collect(),
-            )
-        };
+            .filter(|d| d.lang == lang && indexed(site, lang, d.node))
+            .map(|d| grassroots_search::Document {
+                url: view.entries[d.node].url.clone(),
+                title: view.entries[d.node].title.clone(),
+                section_path: site
+                    .ancestors(d.node)
+                    .into_iter()
+                    .skip(1)
+                    .map(|a| view.entries[a].title.clone())
+                    .collect(),
+                chunks: match keep_chunks {
+                    true => d.markdown.chunks.clone(),
+                    false => std::mem::take(&mut d.markdown.chunks),
+                },
+            })
+            .collect();
         let code = site.config.languages[lang].code.clone();
         Some(SearchJob {
             lang,
-            language,
+            language: grassroots_search::Language::from_code(&code),
             code,
-            pages,
+            documents,
             dir: search_dir(site, lang),
             entry,
         })
     }
 
+    /// Bytes of text to index (titles and page text).
+    fn text_bytes(&self) -> usize {
+        self.documents
+            .iter()
+            .map(|d| d.title.len() + d.chunks.iter().map(|c| c.text.len()).sum::<usize>())
+            .sum()
+    }
+
     /// The index's files: path from the root, bytes; the entry last, so a
     /// writer following this order never publishes an entry that names a
     /// file not yet written.
-    pub fn build(self) -> Result<Vec<OutFile>> {
-        let entry_name = Some(self.entry.strip_prefix(&self.dir).unwrap_or(&self.entry));
-        let index = match self.pages {
-            SearchPages::Text(documents) => {
-                grassroots_search::build_index_named(self.language, &documents, entry_name)
-            }
-            SearchPages::Prepared(pages) => {
-                grassroots_search::build_index_prepared(self.language, pages, entry_name)
-            }
-        }
-        .map_err(|e| {
-            Error::new(format!(
-                "could not build the search index of {}: {e}",
-                self.code
-            ))
-        })?;
+    pub fn build(&self) -> Result<Vec<OutFile>> {
+        let entry_name = self.entry.strip_prefix(&self.dir).unwrap_or(&self.entry);
+        let index =
+            grassroots_search::build_index_named(self.language, &self.documents, Some(entry_name))
+                .map_err(|e| {
+                    Error::new(format!(
+                        "could not build the search index of {}: {e}",
+                        self.code
+                    ))
+                })?;
         let mut files: Vec<OutFile> = index
             .files
             .into_iter()
@@ -1478,26 +1388,25 @@ impl SearchJob {
     /// content hashes, and an edit changes a few shards and result files
     /// of an index of tens of MB (rewriting it all made the editor's next
     /// save wait for the disk).
-    pub fn write_into(self, output: &Path) -> Result<()> {
-        let (entry, dir) = (self.entry.clone(), self.dir.clone());
+    pub fn write_into(&self, output: &Path) -> Result<()> {
         let files = self.build()?;
         let out = output::InPlace {
             root: output.to_path_buf(),
         };
         for (path, bytes) in &files {
-            if *path != entry && output.join(path).is_file() {
+            if *path != self.entry && output.join(path).is_file() {
                 continue;
             }
             out.put(path, bytes)?;
         }
         let keep: HashSet<PathBuf> = files.iter().map(|(p, _)| output.join(p)).collect();
-        let dir = output.join(&dir);
-        for file in std::fs::read_dir(&dir)
+        let dir = output.join(&self.dir);
+        for entry in std::fs::read_dir(&dir)
             .map_err(|e| Error::io(&dir, "read the search folder", e))?
             .flatten()
         {
-            if !keep.contains(&file.path()) {
-                let _ = std::fs::remove_file(file.path());
+            if !keep.contains(&entry.path()) {
+                let _ = std::fs::remove_file(entry.path());
             }
         }
         Ok(())

@@ -82,7 +82,6 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
                 lang,
                 node,
                 markdown: rendered,
-                search: None,
             })
         })
         .collect();

@@ -102,8 +102,7 @@ p(
   `Medians of ${meta.build_runs} builds: the whole process ${ms(bMed)}; its stages load ${ms(median(meta.load_ms))}, ` +
     `render ${ms(median(meta.render_ms))}, index ${ms(iMed)}, write ${ms(median(meta.write_ms))}. ` +
     `The index share is the median over the builds of index / whole build. ` +
-    `A small site's pages are tokenized for search as they are rendered, so part of search's work is in the render stage: ` +
-    `the same site with \`[search] enabled = false\`, built after each of those builds, takes ${ms(nsMed)}, ` +
+    `The same site with \`[search] enabled = false\`, built after each of those builds, takes ${ms(nsMed)}, ` +
     `so search adds ${ms(bMed - nsMed)} (${((100 * (bMed - nsMed)) / bMed).toFixed(0)} % of the build with search). ` +
     `The write stage (files created on disk) varies most from run to run on this machine.`,
 );

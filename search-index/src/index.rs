@@ -280,8 +280,7 @@ impl TermIds {
 
 /// One document, tokenized: its distinct terms with weighted term
 /// frequencies and encoded block lists.
-#[derive(Default)]
-pub(crate) struct DocTerms {
+struct DocTerms {
     blocks: Vec<Block>,
     /// Distinct terms back to back; term `i` ends at `term_end[i]`.
     vocab: String,
@@ -362,45 +361,11 @@ impl Merger {
 /// Documents tokenized at once; bounds the memory of per-document data.
 const BATCH_DOCS: usize = 2048;
 
-/// Document numbers in URL order (stable: equal URLs keep input order).
-fn url_order<'a>(n: usize, url: impl Fn(usize) -> &'a str) -> Vec<u32> {
-    let mut doc_order: Vec<u32> = (0..n as u32).collect();
-    doc_order.sort_by(|&a, &b| url(a as usize).cmp(url(b as usize)));
-    doc_order
-}
-
-/// One document tokenized ahead of its index build (see
-/// [`crate::prepare`]): its URL, title and section path, and its terms.
-pub struct Prepared {
-    pub(crate) doc: Document,
-    pub(crate) terms: DocTerms,
-}
-
-/// Tokenizes one document now, on the calling thread; its text chunks are
-/// kept only as the index's excerpt blocks.
-pub(crate) fn prepare(language: Language, mut doc: Document) -> Prepared {
-    let tok = Tokenizer::new(language);
-    let terms = SCRATCH.with_borrow_mut(|s| doc_terms(&tok, s, &doc));
-    doc.chunks = Vec::new();
-    Prepared { doc, terms }
-}
-
-/// The inverted index of documents tokenized ahead: as [`invert`] gives
-/// for the same documents in the same order. Their terms are taken out.
-pub(crate) fn invert_prepared(language: Language, docs: &mut [Prepared]) -> Inverted {
-    let doc_order = url_order(docs.len(), |d| &docs[d].doc.url);
-    let mut m = Merger::default();
-    m.merge(
-        doc_order
-            .iter()
-            .map(|&d| std::mem::take(&mut docs[d as usize].terms))
-            .collect(),
-    );
-    finish(language, m, doc_order)
-}
-
 pub fn invert(language: Language, docs: &[Document]) -> Inverted {
-    let doc_order = url_order(docs.len(), |d| &docs[d].url);
+    // Number documents in URL order (stable: equal URLs keep input order).
+    let mut doc_order: Vec<u32> = (0..docs.len() as u32).collect();
+    doc_order.sort_by(|&a, &b| docs[a as usize].url.cmp(&docs[b as usize].url));
+
     let mut m = Merger::default();
     m.doc_len.reserve(docs.len());
     m.first_block.reserve(docs.len());
@@ -434,12 +399,7 @@ pub fn invert(language: Language, docs: &[Document]) -> Inverted {
     if let Some(p) = pending {
         m.merge(p);
     }
-    finish(language, m, doc_order)
-}
 
-/// From the merged postings (documents in `doc_order`) to the index:
-/// impacts, terms in UTF-16 order, postings grouped by term.
-fn finish(language: Language, m: Merger, doc_order: Vec<u32>) -> Inverted {
     let Merger {
         gids,
         names,

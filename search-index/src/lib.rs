@@ -6,7 +6,6 @@ pub mod format;
 pub mod index;
 pub mod tokenize;
 
-pub use index::Prepared;
 pub use tokenize::{Language, Token, Tokenizer};
 
 use std::fmt;
@@ -122,47 +121,18 @@ pub fn build_index_with(
     tiers: Option<bool>,
 ) -> Result<SearchIndex, SearchError> {
     let inverted = index::invert(language, docs);
-    write_files(&inverted, |i| &docs[i], entry_name, tiers)
-}
-
-/// Tokenizes one page for its language's index now, so that a site build
-/// can do it on the thread that rendered the page, while other threads
-/// write pages, rather than in one pass after rendering. The page's text
-/// chunks live on as the index's excerpt blocks.
-pub fn prepare(language: Language, doc: Document) -> index::Prepared {
-    index::prepare(language, doc)
-}
-
-/// As [`build_index_named`] for pages tokenized by [`prepare`] (same
-/// language); the same files as for the pages themselves in the same order.
-pub fn build_index_prepared(
-    language: Language,
-    mut docs: Vec<index::Prepared>,
-    entry_name: Option<&str>,
-) -> Result<SearchIndex, SearchError> {
-    let inverted = index::invert_prepared(language, &mut docs);
-    write_files(&inverted, |i| &docs[i].doc, entry_name, None)
-}
-
-/// The files of an inverted index; `doc(i)` is input document `i`.
-fn write_files<'a>(
-    inverted: &index::Inverted,
-    doc: impl Fn(usize) -> &'a Document,
-    entry_name: Option<&str>,
-    tiers: Option<bool>,
-) -> Result<SearchIndex, SearchError> {
     // In the index's document numbering (URL order).
     let metas: Vec<format::DocMeta<'_>> = inverted
         .doc_order
         .iter()
-        .map(|&i| doc(i as usize))
+        .map(|&i| &docs[i as usize])
         .map(|d| format::DocMeta {
             url: &d.url,
             title: &d.title,
             section_path: &d.section_path,
         })
         .collect();
-    let (files, entry) = format::write_index_with(inverted, &metas, entry_name, tiers)?;
+    let (files, entry) = format::write_index_with(&inverted, &metas, entry_name, tiers)?;
     Ok(SearchIndex {
         files: files
             .into_iter()

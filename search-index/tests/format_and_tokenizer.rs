@@ -420,31 +420,3 @@ fn excerpt_records_are_byte_ranges() {
     assert!(decode_record(&flipped).is_err());
     assert!(decode_record(&file[off + 1..off + len]).is_err());
 }
-
-#[test]
-fn prepared_documents_give_the_same_index() {
-    // Out of URL order, with a repeated URL, both languages' rules.
-    let docs = vec![
-        doc("b/", "乙 Running", "学习 vectors 和 closures，（全角）"),
-        doc("a/", "甲", "学习 学习 reading"),
-        doc("c/", "丙", ""),
-        doc("a/", "甲 again", "再 学习"),
-    ];
-    for language in [Language::Chinese, Language::English] {
-        let direct =
-            grassroots_search::build_index_named(language, &docs, Some("entry.js")).unwrap();
-        let prepared: Vec<_> = docs
-            .iter()
-            .map(|d| grassroots_search::prepare(language, d.clone()))
-            .collect();
-        let ahead =
-            grassroots_search::build_index_prepared(language, prepared, Some("entry.js")).unwrap();
-        let files = |i: &grassroots_search::SearchIndex| -> Vec<(String, Vec<u8>)> {
-            i.files
-                .iter()
-                .map(|f| (f.name.clone(), f.bytes.clone()))
-                .collect()
-        };
-        assert_eq!(files(&direct), files(&ahead), "{language:?}");
-    }
-}

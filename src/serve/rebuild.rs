@@ -161,7 +161,7 @@ impl Rebuilder {
     pub fn refresh_search(&mut self) -> Option<Result<Duration>> {
         let started = Instant::now();
         let (root, jobs) = self.take_search_jobs()?;
-        let result = jobs.into_iter().try_for_each(|job| job.write_into(&root));
+        let result = jobs.iter().try_for_each(|job| job.write_into(&root));
         Some(result.map(|()| started.elapsed()))
     }
 
