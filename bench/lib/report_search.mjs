@@ -39,7 +39,7 @@ p("# Search benchmark: grassroots vs Pagefind on the Rust book (zh + en)");
 p();
 p(
   `${meta.date} · grassroots ${meta.revision} · ${meta.cpus} CPUs · node ${meta.node} · ${meta.chromium} · Pagefind ${meta.pagefind} · ` +
-    `queries: \`${meta.queries}\` · times are medians of ${meta.build_runs} builds and ${meta.runs} Pagefind runs · load average (1/5/15 min) ${meta.load}`,
+    `queries: \`${meta.queries}\` · times are medians of ${meta.build_runs} builds and ${meta.runs} Pagefind runs · sites built on ${meta.tmp_fs} · load average (1/5/15 min) ${meta.load}`,
 );
 p();
 p("## Ranking quality and bytes per cold query");

@@ -86,15 +86,6 @@ impl std::ops::Index<usize> for Terms {
     }
 }
 
-impl<'a> IntoIterator for &'a Terms {
-    type Item = &'a str;
-    type IntoIter = Box<dyn Iterator<Item = &'a str> + 'a>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
-
 /// Where one term occurs in one document (decoded form, for tests and
 /// tools; the index itself keeps postings in flat arrays).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -399,7 +390,6 @@ pub fn invert(language: Language, docs: &[Document]) -> Inverted {
     if let Some(p) = pending {
         m.merge(p);
     }
-
     let Merger {
         gids,
         names,

@@ -141,7 +141,7 @@ fn format_round_trip() {
     }
     let inv = invert(Language::Chinese, &docs);
     assert_eq!(decoded.len(), inv.terms.len());
-    for (i, ((t1, p1), t2)) in decoded.iter().zip(&inv.terms).enumerate() {
+    for (i, ((t1, p1), t2)) in decoded.iter().zip(inv.terms.iter()).enumerate() {
         assert_eq!(t1, t2);
         assert_eq!(p1, &inv.decoded(i));
     }
