@@ -116,12 +116,10 @@ fn nfkc_stable_lookup(c: char) -> bool {
 /// frequent, and the Unicode tables take several lookups per character.
 fn bmp_stable(u: u32) -> bool {
     use std::sync::atomic::{AtomicU64, Ordering};
-    #[allow(clippy::declare_interior_mutable_const)]
-    const ZERO: AtomicU64 = AtomicU64::new(0);
     /// Bit `u % 64` of word `u / 64`: whether `u` is stable …
-    static STABLE: [AtomicU64; 1024] = [ZERO; 1024];
+    static STABLE: [AtomicU64; 1024] = [const { AtomicU64::new(0) }; 1024];
     /// … valid once bit `u / 64 % 64` of word `u / 4096` is set here.
-    static FILLED: [AtomicU64; 16] = [ZERO; 16];
+    static FILLED: [AtomicU64; 16] = [const { AtomicU64::new(0) }; 16];
     let (block, bit) = ((u / 64) as usize, u % 64);
     let filled_bit = 1u64 << (block % 64);
     if FILLED[block / 64].load(Ordering::Acquire) & filled_bit == 0 {
