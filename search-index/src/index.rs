@@ -435,35 +435,31 @@ pub fn invert(language: Language, docs: &[Document]) -> Inverted {
     for (r, &g) in sorted.iter().enumerate() {
         rank[g as usize] = r as u32;
     }
+    // Each posting's term, as its rank in sorted order.
+    let post_rank: Vec<u32> = post_term.par_iter().map(|&g| rank[g as usize]).collect();
+    drop(post_term);
     let mut term_start = vec![0u32; names.len() + 1];
-    for &g in &post_term {
-        term_start[rank[g as usize] as usize + 1] += 1;
+    for &r in &post_rank {
+        term_start[r as usize + 1] += 1;
     }
     for i in 0..names.len() {
         term_start[i + 1] += term_start[i];
     }
     // Move postings into term order: each term's postings become one
-    // contiguous run (sequential reads when shards are written).
+    // contiguous run (sequential reads when shards are written). Working
+    // out where each goes is one serial pass; the moves are parallel.
     let mut cursor = term_start.clone();
-    let mut order = vec![0u32; post_term.len()];
-    for (p, &g) in post_term.iter().enumerate() {
-        let c = &mut cursor[rank[g as usize] as usize];
+    let mut order = vec![0u32; post_rank.len()];
+    for (p, &r) in post_rank.iter().enumerate() {
+        let c = &mut cursor[r as usize];
         order[*c as usize] = p as u32;
         *c += 1;
     }
-    drop(post_term);
-    let post_doc: Vec<u32> = order.iter().map(|&p| post_doc[p as usize]).collect();
-    let post_impact: Vec<u8> = order.iter().map(|&p| post_impact[p as usize]).collect();
-    let mut data = Vec::with_capacity(post_data.len());
-    let mut ends = Vec::with_capacity(post_end.len());
-    for &p in &order {
-        let p = p as usize;
-        let start = if p == 0 { 0 } else { post_end[p - 1] as usize };
-        data.extend_from_slice(&post_data[start..post_end[p] as usize]);
-        ends.push(data.len() as u32);
-    }
+    drop(post_rank);
+    let post_doc: Vec<u32> = order.par_iter().map(|&p| post_doc[p as usize]).collect();
+    let post_impact: Vec<u8> = order.par_iter().map(|&p| post_impact[p as usize]).collect();
+    let (post_data, post_end) = gather_data(&order, &post_data, &post_end);
     drop(order);
-    let (post_data, post_end) = (data, ends);
     let mut terms = Terms::with_capacity(names.text.len(), names.len());
     for &g in &sorted {
         terms.push(&names[g as usize]);
@@ -584,6 +580,62 @@ fn doc_terms(tok: &Tokenizer, s: &mut Scratch, doc: &Document) -> DocTerms {
         data_end,
         length,
     }
+}
+
+/// The encoded block lists of postings `order[0]`, `order[1]`, … back to
+/// back, and where each ends. The copy is random reads over the whole
+/// index, so it runs in parallel pieces, each into its own part of the
+/// output.
+fn gather_data(order: &[u32], data: &[u8], end: &[u32]) -> (Vec<u8>, Vec<u32>) {
+    let len = |p: u32| {
+        let p = p as usize;
+        (end[p] - if p == 0 { 0 } else { end[p - 1] }) as usize
+    };
+    let piece = order
+        .len()
+        .div_ceil(rayon::current_num_threads() * 4)
+        .max(1 << 14);
+    let piece_bytes: Vec<usize> = order
+        .par_chunks(piece)
+        .map(|ps| ps.iter().map(|&p| len(p)).sum())
+        .collect();
+    let mut out = vec![0u8; piece_bytes.iter().sum()];
+    let mut parts = Vec::with_capacity(piece_bytes.len());
+    let mut rest = &mut out[..];
+    for &n in &piece_bytes {
+        let (part, tail) = rest.split_at_mut(n);
+        parts.push(part);
+        rest = tail;
+    }
+    let mut ends = vec![0u32; order.len()];
+    let mut base = 0;
+    let bases: Vec<usize> = piece_bytes
+        .iter()
+        .map(|&n| {
+            base += n;
+            base - n
+        })
+        .collect();
+    parts
+        .into_par_iter()
+        .zip(order.par_chunks(piece))
+        .zip(ends.par_chunks_mut(piece))
+        .zip(bases)
+        .for_each(|(((part, ps), piece_ends), base)| {
+            let mut at = 0;
+            for (&p, e) in ps.iter().zip(piece_ends) {
+                let start = if p == 0 {
+                    0
+                } else {
+                    end[p as usize - 1] as usize
+                };
+                let n = len(p);
+                part[at..at + n].copy_from_slice(&data[start..start + n]);
+                at += n;
+                *e = (base + at) as u32;
+            }
+        });
+    (out, ends)
 }
 
 /// Compares two strings in UTF-16 code unit order without encoding them.
