@@ -587,9 +587,10 @@ fn doc_terms(tok: &Tokenizer, s: &mut Scratch, doc: &Document) -> DocTerms {
 /// index, so it runs in parallel pieces, each into its own part of the
 /// output.
 fn gather_data(order: &[u32], data: &[u8], end: &[u32]) -> (Vec<u8>, Vec<u32>) {
-    let len = |p: u32| {
+    let span = |p: u32| {
         let p = p as usize;
-        (end[p] - if p == 0 { 0 } else { end[p - 1] }) as usize
+        let start = if p == 0 { 0 } else { end[p - 1] as usize };
+        start..end[p] as usize
     };
     let piece = order
         .len()
@@ -597,41 +598,28 @@ fn gather_data(order: &[u32], data: &[u8], end: &[u32]) -> (Vec<u8>, Vec<u32>) {
         .max(1 << 14);
     let piece_bytes: Vec<usize> = order
         .par_chunks(piece)
-        .map(|ps| ps.iter().map(|&p| len(p)).sum())
+        .map(|ps| ps.iter().map(|&p| span(p).len()).sum())
         .collect();
+    // Each piece's part of the output, and where that part starts.
     let mut out = vec![0u8; piece_bytes.iter().sum()];
     let mut parts = Vec::with_capacity(piece_bytes.len());
-    let mut rest = &mut out[..];
+    let (mut rest, mut base) = (&mut out[..], 0);
     for &n in &piece_bytes {
         let (part, tail) = rest.split_at_mut(n);
-        parts.push(part);
-        rest = tail;
+        parts.push((part, base));
+        (rest, base) = (tail, base + n);
     }
     let mut ends = vec![0u32; order.len()];
-    let mut base = 0;
-    let bases: Vec<usize> = piece_bytes
-        .iter()
-        .map(|&n| {
-            base += n;
-            base - n
-        })
-        .collect();
     parts
         .into_par_iter()
         .zip(order.par_chunks(piece))
         .zip(ends.par_chunks_mut(piece))
-        .zip(bases)
-        .for_each(|(((part, ps), piece_ends), base)| {
+        .for_each(|(((part, base), ps), piece_ends)| {
             let mut at = 0;
             for (&p, e) in ps.iter().zip(piece_ends) {
-                let start = if p == 0 {
-                    0
-                } else {
-                    end[p as usize - 1] as usize
-                };
-                let n = len(p);
-                part[at..at + n].copy_from_slice(&data[start..start + n]);
-                at += n;
+                let bytes = &data[span(p)];
+                part[at..at + bytes.len()].copy_from_slice(bytes);
+                at += bytes.len();
                 *e = (base + at) as u32;
             }
         });
