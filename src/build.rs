@@ -278,7 +278,6 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
     // peak memory, so the languages go one after the other.
     let text: usize = jobs.iter().map(SearchJob::text_bytes).sum();
     let built: Vec<Result<Vec<OutFile>>> = if text <= CONCURRENT_INDEX_MAX_TEXT {
-        use rayon::prelude::*;
         jobs.par_iter().map(SearchJob::build).collect()
     } else {
         jobs.iter().map(SearchJob::build).collect()

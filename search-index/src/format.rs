@@ -262,23 +262,40 @@ fn encode_postings(inv: &Inverted, t: usize, out: &mut Vec<u8>) {
 /// suffix UTF-8, `varint postings bytes`), then all postings back to back
 /// (see [`encode_postings`]).
 fn encode_shard(inv: &Inverted, range: std::ops::Range<usize>) -> Vec<u8> {
-    let mut body = Vec::new();
-    put_varint(&mut body, range.len() as u64);
-    let mut prev: &[u8] = &[];
+    term_blob(MAGIC, inv, range, |t, out| encode_postings(inv, t, out))
+}
+
+/// A shard-like blob of the terms `range`: `magic`, the checksum, the
+/// front-coded dictionary with each term's postings length, then the
+/// postings `write(t, out)` appends for each term. The postings are written
+/// first, so their lengths are measured rather than computed apart.
+fn term_blob(
+    magic: [u8; 3],
+    inv: &Inverted,
+    range: std::ops::Range<usize>,
+    mut write: impl FnMut(usize, &mut Vec<u8>),
+) -> Vec<u8> {
+    let mut postings = Vec::new();
+    let mut ends = Vec::with_capacity(range.len());
     for t in range.clone() {
+        write(t, &mut postings);
+        ends.push(postings.len());
+    }
+    let mut body = Vec::with_capacity(postings.len() + 8 * range.len());
+    put_varint(&mut body, range.len() as u64);
+    let (mut prev, mut start): (&[u8], usize) = (&[], 0);
+    for (t, &end) in range.zip(&ends) {
         let term = inv.terms[t].as_bytes();
         let shared = prev.iter().zip(term).take_while(|(a, b)| a == b).count();
         put_varint(&mut body, shared as u64);
         put_varint(&mut body, (term.len() - shared) as u64);
         body.extend_from_slice(&term[shared..]);
-        put_varint(&mut body, postings_len(inv, t) as u64);
-        prev = term;
+        put_varint(&mut body, (end - start) as u64);
+        (prev, start) = (term, end);
     }
-    for t in range {
-        encode_postings(inv, t, &mut body);
-    }
+    body.extend_from_slice(&postings);
     let mut out = Vec::with_capacity(body.len() + 7);
-    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&magic);
     out.extend_from_slice(&fnv32(&body).to_le_bytes());
     out.extend_from_slice(&body);
     out
@@ -472,26 +489,9 @@ fn encode_head_shard(
     range: std::ops::Range<usize>,
     heads: &[Vec<PostingRef<'_>>],
 ) -> Vec<u8> {
-    let mut body = Vec::new();
-    put_varint(&mut body, range.len() as u64);
-    let mut prev: &[u8] = &[];
-    for t in range.clone() {
-        let term = inv.terms[t].as_bytes();
-        let shared = prev.iter().zip(term).take_while(|(a, b)| a == b).count();
-        put_varint(&mut body, shared as u64);
-        put_varint(&mut body, (term.len() - shared) as u64);
-        body.extend_from_slice(&term[shared..]);
-        put_varint(&mut body, head_postings_len(inv.df(t), &heads[t]) as u64);
-        prev = term;
-    }
-    for t in range {
-        encode_head_postings(inv.df(t), &heads[t], &mut body);
-    }
-    let mut out = Vec::with_capacity(body.len() + 7);
-    out.extend_from_slice(&MAGIC_HEAD);
-    out.extend_from_slice(&fnv32(&body).to_le_bytes());
-    out.extend_from_slice(&body);
-    out
+    term_blob(MAGIC_HEAD, inv, range, |t, out| {
+        encode_head_postings(inv.df(t), &heads[t], out)
+    })
 }
 
 /// Decodes a head shard blob (deflated as on disk, or not): (term,
