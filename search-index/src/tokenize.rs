@@ -146,21 +146,46 @@ fn full_width_ascii(c: char) -> Option<char> {
     }
 }
 
+/// The character that starts at byte `i` of `text` (a char boundary).
+#[inline]
+fn char_at(text: &str, i: usize) -> char {
+    text[i..].chars().next().expect("a character starts here")
+}
+
+/// Bytes from `i` up to the next non-ASCII byte (or the end).
+#[inline]
+fn ascii_run(bytes: &[u8], i: usize) -> usize {
+    bytes[i..]
+        .iter()
+        .position(|&b| b >= 0x80)
+        .unwrap_or(bytes.len() - i)
+}
+
 /// NFKC of `text`, or None when `text` is already NFKC. Only the segments
 /// around characters that NFKC may change are normalised (a segment runs
 /// from the last stable character before them to the next stable one), so
 /// the result equals `text.nfkc()` exactly at a fraction of the cost on
-/// Chinese prose with full-width punctuation.
+/// Chinese prose with full-width punctuation. ASCII, always stable, is
+/// skipped a run at a time.
 pub fn nfkc_fast(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
     let mut out: Option<String> = None;
     // Start (byte) of the text not yet copied to `out`.
     let mut copied = 0usize;
     // Byte offset of the last stable character seen (a safe cut point).
     let mut last_stable = 0usize;
-    let mut iter = text.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    let mut i = 0usize;
+    while i < bytes.len() {
+        if bytes[i] < 0x80 {
+            i += ascii_run(bytes, i);
+            last_stable = i - 1;
+            continue;
+        }
+        let c = char_at(text, i);
+        let next = i + c.len_utf8();
         if nfkc_stable(c) {
             last_stable = i;
+            i = next;
             continue;
         }
         // Fast path for Chinese prose: a full-width ASCII form (，（）：１)
@@ -168,24 +193,28 @@ pub fn nfkc_fast(text: &str) -> Option<String> {
         // character that composes with nothing before it; followed by a
         // stable character (or nothing), that character is final.
         if let Some(ascii) = full_width_ascii(c)
-            && iter.peek().is_none_or(|&(_, d)| nfkc_stable(d))
+            && text[next..].chars().next().is_none_or(nfkc_stable)
         {
             let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
             o.push_str(&text[copied..i]);
             o.push(ascii);
-            copied = i + c.len_utf8();
+            copied = next;
+            i = next;
             continue;
         }
         // Unstable: normalise from the last stable character (it may
         // compose with what follows) to the next stable one.
         let seg_start = last_stable.max(copied);
         let mut seg_end = text.len();
-        for (j, d) in iter.by_ref() {
+        let mut j = next;
+        while j < bytes.len() {
+            let d = char_at(text, j);
             if nfkc_stable(d) {
                 seg_end = j;
                 last_stable = j;
                 break;
             }
+            j += d.len_utf8();
         }
         let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
         o.push_str(&text[copied..seg_start]);
@@ -194,6 +223,8 @@ pub fn nfkc_fast(text: &str) -> Option<String> {
         if seg_end == text.len() {
             break;
         }
+        // The stable character at `seg_end` needs no further look.
+        i = seg_end + char_at(text, seg_end).len_utf8();
     }
     let mut o = out?;
     o.push_str(&text[copied..]);
@@ -271,22 +302,44 @@ impl Tokenizer {
         let mut pos = start;
         let mut term = String::new();
         let mut run: Option<(usize, Kind)> = None;
-        for (i, c) in normalized.char_indices() {
-            let kind = if is_cjk(c) {
-                Kind::Cjk
-            } else if c.is_alphanumeric() {
-                Kind::Word
-            } else {
-                Kind::Separator
+        let bytes = normalized.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // ASCII is classified by its byte; other characters are decoded.
+            let (kind, len) = match bytes[i] {
+                b if b.is_ascii_alphanumeric() => (Kind::Word, 1),
+                b if b < 0x80 => (Kind::Separator, 1),
+                _ => {
+                    let c = char_at(normalized, i);
+                    let kind = if is_cjk(c) {
+                        Kind::Cjk
+                    } else if c.is_alphanumeric() {
+                        Kind::Word
+                    } else {
+                        Kind::Separator
+                    };
+                    (kind, c.len_utf8())
+                }
             };
             match run {
-                Some((_, k)) if k == kind => continue,
+                Some((_, k)) if k == kind => {
+                    i += len;
+                    continue;
+                }
                 Some((s, k)) => {
                     pos = self.emit_run(&normalized[s..i], k, pos, &mut term, &mut cache, &mut emit)
                 }
                 None => {}
             }
             run = (kind != Kind::Separator).then_some((i, kind));
+            i += len;
+            if kind == Kind::Word {
+                // The rest of an ASCII word at once.
+                i += bytes[i..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .unwrap_or(bytes.len() - i);
+            }
         }
         if let Some((s, k)) = run {
             pos = self.emit_run(&normalized[s..], k, pos, &mut term, &mut cache, &mut emit);
