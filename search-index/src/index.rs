@@ -885,6 +885,58 @@ mod tests {
     }
 
     #[test]
+    fn scatter_moves_postings_into_term_order() {
+        // Postings in document order with their terms' ranks; each posting's
+        // block list is one or more bytes that name it.
+        let rank = [2u32, 0, 1, 2, 0, 3, 0, 2, 1, 3, 3, 0];
+        let n = rank.len();
+        let doc: Vec<u32> = (0..n as u32).map(|p| p / 3).collect();
+        let impact: Vec<u8> = (0..n as u8).map(|p| p + 100).collect();
+        let (mut data, mut end) = (Vec::new(), Vec::new());
+        for p in 0..n {
+            // 1 to 6 bytes: both the short copy and memcpy.
+            data.extend(std::iter::repeat_n(p as u8, p % 6 + 1));
+            end.push(data.len() as u32);
+        }
+        let mut term_start = vec![0u32; 5];
+        for &r in &rank {
+            term_start[r as usize + 1] += 1;
+        }
+        for t in 0..4 {
+            term_start[t + 1] += term_start[t];
+        }
+        // What a stable sort by rank gives.
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&p| rank[p]);
+        let want_data: Vec<u8> = order
+            .iter()
+            .flat_map(|&p| std::iter::repeat_n(p as u8, p % 6 + 1))
+            .collect();
+        // One to five pieces (threads), including more pieces than terms.
+        for threads in 1..=5 {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let from = Postings {
+                doc: &doc,
+                impact: &impact,
+                data: &data,
+                end: &end,
+            };
+            let (d, i, b, e) = pool.install(|| scatter_by_term(&rank, &term_start, from));
+            assert_eq!(d, order.iter().map(|&p| doc[p]).collect::<Vec<_>>());
+            assert_eq!(i, order.iter().map(|&p| impact[p]).collect::<Vec<_>>());
+            assert_eq!(b, want_data, "{threads} threads");
+            let mut at = 0;
+            for (k, &p) in order.iter().enumerate() {
+                at += p % 6 + 1;
+                assert_eq!(e[k] as usize, at, "end of posting {p}");
+            }
+        }
+    }
+
+    #[test]
     fn grouping_keeps_reading_order() {
         let occ = [(2, 1, 5), (0, 1, 6), (2, 2, 1), (1, 0, 0), (0, 3, 3)];
         let (mut counts, mut out) = (Vec::new(), Vec::new());

@@ -478,6 +478,11 @@ mod tests {
             "Å\u{212B}\u{2126}",
             "Ａ\u{301}，\u{3000}ｅ\u{300}（中）\u{3000}",
             "ｆｕｌｌ，",
+            // ASCII runs (skipped a run at a time) next to marks that
+            // compose with their last letter.
+            "plain ascii e\u{301} then more ascii",
+            "abc\u{301}\u{302}de ｆ",
+            "中文abc\u{300}",
         ];
         for s in samples {
             let got = nfkc_fast(s).unwrap_or_else(|| s.to_string());
