@@ -241,14 +241,7 @@ struct TermIds {
 impl TermIds {
     #[inline]
     fn pack(term: &str) -> Option<u64> {
-        let b = term.as_bytes();
-        // A shift loop, not a copy into an array: a copy of a variable
-        // length is a call to memcpy, for every token.
-        (b.len() <= 8).then(|| {
-            b.iter()
-                .enumerate()
-                .fold(0u64, |key, (i, &x)| key | u64::from(x) << (8 * i))
-        })
+        (term.len() <= 8).then(|| first_bytes(term))
     }
 
     /// `term`'s number, or `next` (inserted) when it is new; and whether it was new.
@@ -450,18 +443,17 @@ pub fn invert(language: Language, docs: &[Document]) -> Inverted {
     // Each posting's term, as its rank in sorted order.
     let post_rank: Vec<u32> = post_term.par_iter().map(|&g| rank[g as usize]).collect();
     drop(post_term);
-    let mut term_start = vec![0u32; names.len() + 1];
-    for &r in &post_rank {
-        term_start[r as usize + 1] += 1;
-    }
-    for i in 0..names.len() {
-        term_start[i + 1] += term_start[i];
-    }
     // Move postings into term order: each term's postings become one
     // contiguous run (sequential reads when shards are written).
-    let (post_doc, post_impact, post_data, post_end) = scatter_by_term(
+    let ByTerm {
+        term_start,
+        doc: post_doc,
+        impact: post_impact,
+        data: post_data,
+        end: post_end,
+    } = scatter_by_term(
         &post_rank,
-        &term_start,
+        names.len(),
         Postings {
             doc: &post_doc,
             impact: &post_impact,
@@ -600,31 +592,38 @@ struct Postings<'a> {
     end: &'a [u32],
 }
 
-/// Postings in term order: posting `p`, whose term has rank `rank[p]`,
-/// goes to the next free slot of its term (`term_start` holds where each
-/// term's run starts), so postings keep document order within a term.
+/// Postings in term order, with where each term's run starts.
+struct ByTerm {
+    term_start: Vec<u32>,
+    doc: Vec<u32>,
+    impact: Vec<u8>,
+    data: Vec<u8>,
+    end: Vec<u32>,
+}
+
+/// Postings in term order: posting `p`, whose term has rank `rank[p]` (of
+/// `terms`), goes to the next free slot of its term, so postings keep
+/// document order within a term.
 ///
 /// The postings are read in order and written scattered: a gather in
 /// term order (read scattered, write in order) waits on a cache miss per
 /// read, where scattered writes do not stall; at 10,000 pages the gather
 /// was a sixth of the index build. Each thread writes the postings of one
 /// range of terms, reading all postings.
-fn scatter_by_term(
-    rank: &[u32],
-    term_start: &[u32],
-    from: Postings<'_>,
-) -> (Vec<u32>, Vec<u8>, Vec<u8>, Vec<u32>) {
-    let terms = term_start.len() - 1;
+fn scatter_by_term(rank: &[u32], terms: usize, from: Postings<'_>) -> ByTerm {
     let span = |p: usize| {
         let start = if p == 0 { 0 } else { from.end[p - 1] as usize };
         start..from.end[p] as usize
     };
-    // Where each term's block lists start in the output.
+    // Where each term's postings and block lists start in the output.
+    let mut term_start = vec![0u32; terms + 1];
     let mut data_start = vec![0u32; terms + 1];
     for (p, &r) in rank.iter().enumerate() {
+        term_start[r as usize + 1] += 1;
         data_start[r as usize + 1] += span(p).len() as u32;
     }
     for t in 0..terms {
+        term_start[t + 1] += term_start[t];
         data_start[t + 1] += data_start[t];
     }
     let (mut doc, mut impact) = (vec![0u32; rank.len()], vec![0u8; rank.len()]);
@@ -697,7 +696,13 @@ fn scatter_by_term(
                 end[i] = b0 + byte[t];
             }
         });
-    (doc, impact, data, end)
+    ByTerm {
+        term_start,
+        doc,
+        impact,
+        data,
+        end,
+    }
 }
 
 /// Compares two strings in UTF-16 code unit order without encoding them.
@@ -725,14 +730,22 @@ pub fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     first_unit(a).cmp(&first_unit(b))
 }
 
+/// Up to the first 8 bytes of `term`, byte `i` in bits `8i..8i + 8`. A
+/// shift loop, not a copy into an array: a copy of a variable length is a
+/// call to memcpy, for every token.
+#[inline]
+fn first_bytes(term: &str) -> u64 {
+    term.bytes()
+        .take(8)
+        .enumerate()
+        .fold(0u64, |key, (i, x)| key | u64::from(x) << (8 * i))
+}
+
 /// The first 8 bytes of `term` as a big-endian integer, zero-padded: for
 /// two strings without NUL bytes, a smaller key means a smaller string in
 /// byte order, and equal keys leave the order to the remaining bytes.
 fn prefix_key(term: &str) -> u64 {
-    let mut key = [0u8; 8];
-    let n = term.len().min(8);
-    key[..n].copy_from_slice(&term.as_bytes()[..n]);
-    u64::from_be_bytes(key)
+    first_bytes(term).swap_bytes()
 }
 
 /// Groups `occ` by term number (`0..terms`) into `out`, keeping reading
@@ -898,13 +911,6 @@ mod tests {
             data.extend(std::iter::repeat_n(p as u8, p % 6 + 1));
             end.push(data.len() as u32);
         }
-        let mut term_start = vec![0u32; 5];
-        for &r in &rank {
-            term_start[r as usize + 1] += 1;
-        }
-        for t in 0..4 {
-            term_start[t + 1] += term_start[t];
-        }
         // What a stable sort by rank gives.
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by_key(|&p| rank[p]);
@@ -924,7 +930,13 @@ mod tests {
                 data: &data,
                 end: &end,
             };
-            let (d, i, b, e) = pool.install(|| scatter_by_term(&rank, &term_start, from));
+            let ByTerm {
+                doc: d,
+                impact: i,
+                data: b,
+                end: e,
+                ..
+            } = pool.install(|| scatter_by_term(&rank, 4, from));
             assert_eq!(d, order.iter().map(|&p| doc[p]).collect::<Vec<_>>());
             assert_eq!(i, order.iter().map(|&p| impact[p]).collect::<Vec<_>>());
             assert_eq!(b, want_data, "{threads} threads");

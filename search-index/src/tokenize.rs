@@ -152,12 +152,12 @@ fn char_at(text: &str, i: usize) -> char {
     text[i..].chars().next().expect("a character starts here")
 }
 
-/// Bytes from `i` up to the next non-ASCII byte (or the end).
+/// How many bytes from `i` on satisfy `keep` (up to the end).
 #[inline]
-fn ascii_run(bytes: &[u8], i: usize) -> usize {
+fn run_while(bytes: &[u8], i: usize, keep: impl Fn(u8) -> bool) -> usize {
     bytes[i..]
         .iter()
-        .position(|&b| b >= 0x80)
+        .position(|&b| !keep(b))
         .unwrap_or(bytes.len() - i)
 }
 
@@ -177,7 +177,7 @@ pub fn nfkc_fast(text: &str) -> Option<String> {
     let mut i = 0usize;
     while i < bytes.len() {
         if bytes[i] < 0x80 {
-            i += ascii_run(bytes, i);
+            i += run_while(bytes, i, |b| b < 0x80);
             last_stable = i - 1;
             continue;
         }
@@ -335,10 +335,7 @@ impl Tokenizer {
             i += len;
             if kind == Kind::Word {
                 // The rest of an ASCII word at once.
-                i += bytes[i..]
-                    .iter()
-                    .position(|b| !b.is_ascii_alphanumeric())
-                    .unwrap_or(bytes.len() - i);
+                i += run_while(bytes, i, |b| b.is_ascii_alphanumeric());
             }
         }
         if let Some((s, k)) = run {
