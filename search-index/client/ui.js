@@ -119,12 +119,15 @@
 
     function run() {
       var q = input.value, my = ++seq;
-      if (!q.trim()) { box.innerHTML = ""; active = -1; return; }
+      if (!q.trim()) { box.innerHTML = ""; box.removeAttribute("data-query"); active = -1; return; }
       getIndex().then(function (ix) {
         // The first screen (titles and paths first on a big site), then
         // the same results with excerpts and heading links.
         return ix.preview(q, { limit: FIRST, offline: offline }).then(function (rs) {
           if (my !== seq) return;
+          // Which query the results shown belong to (while typing, an
+          // earlier prefix's results stay until the next ones arrive).
+          box.setAttribute("data-query", q);
           total = rs.total || rs.length;
           exact = rs.exact !== false;
           render(rs);

@@ -39,7 +39,8 @@ test("from file://: home → unit via sidebar → next → language switch → s
 
   // English search from disk.
   await page.locator("#search-input").pressSequentially("investigating", { delay: 50 });
-  const first = page.locator("#search-results a.search-result").first();
+  // The results of the whole word, not of a prefix typed on the way.
+  const first = page.locator('#search-results[data-query="investigating"] a.search-result').first();
   await first.waitFor({ state: "visible", timeout: 10_000 });
   assert.equal((await first.locator(".search-title").innerText()).trim(), contentTitle("units/research.en.md"));
   assert.match(await first.getAttribute("href"), /index\.html#/, "result links name index.html offline");
@@ -52,7 +53,7 @@ test("from file://: home → unit via sidebar → next → language switch → s
   await follow(page, () => page.locator('.lang-switch a[hreflang="zh-CN"]').click());
   assert.equal(rel(page), "units/research/index.html");
   await page.locator("#search-input").pressSequentially("露珠", { delay: 50 });
-  const zh = page.locator("#search-results a.search-result").first();
+  const zh = page.locator('#search-results[data-query="露珠"] a.search-result').first();
   await zh.waitFor({ state: "visible", timeout: 10_000 });
   await follow(page, () => zh.click());
   assert.equal(rel(page), "units/research/index.html");
