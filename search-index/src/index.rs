@@ -13,7 +13,7 @@
 //! position alone. A gap of one position separates paragraphs so a phrase
 //! never matches across them.
 
-use crate::tokenize::Tokenizer;
+use crate::tokenize::{StemCache, TokenSink, Tokenizer, first_bytes};
 use crate::{Document, Language};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -288,7 +288,12 @@ struct Scratch {
     counts: Vec<u32>,
     kept: Vec<u32>,
     spans: Vec<(u32, usize, usize)>,
-    stems: crate::tokenize::StemCache,
+    stems: StemCache,
+    /// This document's words as written (packed, up to 8 bytes) → their
+    /// term's number: a word seen before in the document skips the stem
+    /// cache (a table of the whole vocabulary, whose probes miss the CPU
+    /// cache) and the numbering of its term.
+    words: HashMap<u64, u32>,
 }
 
 thread_local! {
@@ -482,11 +487,72 @@ pub fn invert(language: Language, docs: &[Document]) -> Inverted {
     }
 }
 
+/// Numbers one document's terms as they are tokenized and records each
+/// occurrence (term, block, position).
+struct DocSink<'a> {
+    tok: &'a Tokenizer,
+    stems: &'a mut StemCache,
+    words: &'a mut HashMap<u64, u32>,
+    local: &'a mut TermIds,
+    /// Distinct terms back to back; term `i` ends at `term_end[i]`.
+    vocab: String,
+    term_end: Vec<u32>,
+    /// A word's term, computed.
+    term: String,
+    occ: &'a mut Vec<(u32, u32, u32)>,
+    /// The block being tokenized.
+    block: u32,
+    /// Positions from here on are dropped (a heading keeps its first
+    /// `HEADING_SPAN`).
+    limit: u32,
+}
+
+impl DocSink<'_> {
+    /// `term`'s number in this document.
+    fn number(&mut self, term: &str) -> u32 {
+        let (id, new) = self.local.get_or_insert(term, self.term_end.len() as u32);
+        if new {
+            self.vocab.push_str(term);
+            self.term_end.push(self.vocab.len() as u32);
+        }
+        id
+    }
+}
+
+impl TokenSink for DocSink<'_> {
+    fn cjk(&mut self, term: &str, pos: u32) {
+        if pos < self.limit {
+            let id = self.number(term);
+            self.occ.push((id, self.block, pos));
+        }
+    }
+
+    fn word(&mut self, word: &str, pos: u32) {
+        if pos >= self.limit {
+            return;
+        }
+        let key = (word.len() <= 8).then(|| first_bytes(word));
+        let id = match key.and_then(|k| self.words.get(&k)) {
+            Some(&id) => id,
+            None => {
+                let mut term = std::mem::take(&mut self.term);
+                self.tok.word_term_cached(word, Some(self.stems), &mut term);
+                let id = self.number(&term);
+                self.term = term;
+                if let Some(k) = key {
+                    self.words.insert(k, id);
+                }
+                id
+            }
+        };
+        self.occ.push((id, self.block, pos));
+    }
+}
+
 fn doc_terms(tok: &Tokenizer, s: &mut Scratch, doc: &Document) -> DocTerms {
     let mut blocks: Vec<Block> = Vec::new();
-    let mut vocab = String::new();
-    let mut term_end: Vec<u32> = Vec::new();
     s.local.clear();
+    s.words.clear();
     s.occ.clear();
     let Scratch {
         local,
@@ -496,33 +562,36 @@ fn doc_terms(tok: &Tokenizer, s: &mut Scratch, doc: &Document) -> DocTerms {
         kept,
         spans,
         stems,
+        words,
     } = s;
-    let mut add = |term: &str, block: u32, pos: u32, occ: &mut Vec<(u32, u32, u32)>| {
-        let (id, new) = local.get_or_insert(term, term_end.len() as u32);
-        if new {
-            vocab.push_str(term);
-            term_end.push(vocab.len() as u32);
-        }
-        occ.push((id, block, pos));
+    let mut sink = DocSink {
+        tok,
+        stems,
+        words,
+        local,
+        vocab: String::new(),
+        term_end: Vec::new(),
+        term: String::new(),
+        occ,
+        block: 0,
+        limit: u32::MAX,
     };
-    tok.scan_cached(&doc.title, 0, Some(stems), |t, p| add(t, 0, p, occ));
+    tok.scan_into(&doc.title, 0, &mut sink);
 
     for (chunk_no, chunk) in doc.chunks.iter().enumerate() {
         let pieces = split_blocks(&chunk.text);
         for (i, piece) in pieces.into_iter().enumerate() {
-            let block = blocks.len() as u32 + 1;
+            sink.block = blocks.len() as u32 + 1;
             if i == 0
                 && let Some(h) = &chunk.heading
             {
-                tok.scan_cached(h, 0, Some(stems), |t, p| {
-                    if p < HEADING_SPAN {
-                        add(t, block, p, occ)
-                    }
-                });
+                sink.limit = HEADING_SPAN;
+                tok.scan_into(h, 0, &mut sink);
+                sink.limit = u32::MAX;
             }
             let mut pos = HEADING_SPAN;
             for para in piece.split('\n') {
-                pos = tok.scan_cached(para, pos, Some(stems), |t, p| add(t, block, p, occ)) + 1;
+                pos = tok.scan_into(para, pos, &mut sink) + 1;
             }
             blocks.push(Block {
                 chunk: chunk_no as u32,
@@ -532,6 +601,12 @@ fn doc_terms(tok: &Tokenizer, s: &mut Scratch, doc: &Document) -> DocTerms {
             });
         }
     }
+    let DocSink {
+        vocab,
+        term_end,
+        occ,
+        ..
+    } = sink;
 
     let length = occ.len() as u32;
     let n = term_end.len();
@@ -728,17 +803,6 @@ pub fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
         (unit, c)
     };
     first_unit(a).cmp(&first_unit(b))
-}
-
-/// Up to the first 8 bytes of `term`, byte `i` in bits `8i..8i + 8`. A
-/// shift loop, not a copy into an array: a copy of a variable length is a
-/// call to memcpy, for every token.
-#[inline]
-fn first_bytes(term: &str) -> u64 {
-    term.bytes()
-        .take(8)
-        .enumerate()
-        .fold(0u64, |key, (i, x)| key | u64::from(x) << (8 * i))
 }
 
 /// The first 8 bytes of `term` as a big-endian integer, zero-padded: for

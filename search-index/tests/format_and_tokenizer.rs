@@ -420,3 +420,58 @@ fn excerpt_records_are_byte_ranges() {
     assert!(decode_record(&flipped).is_err());
     assert!(decode_record(&file[off + 1..off + len]).is_err());
 }
+
+/// The index numbers a document's words through caches (a word's term is
+/// remembered per document and per thread): each document's terms must
+/// still be exactly the tokenizer's.
+#[test]
+fn indexed_terms_are_the_tokenizers() {
+    use std::collections::BTreeSet;
+    let texts = [
+        "Running runners RUNNING ran; running Runs. The vectors' Vectors closures running",
+        "implementation implementations Implementation 12 345 x2 Straße STRASSE straße 12 x2",
+        "所有权规则 Ownership ownership 所有权 ownerships 使用Vectors running 中文english",
+        "ｆｕｌｌ－ｗｉｄｔｈ ＡＢＣ abc Ａbc ĲssEL ĳssel İstanbul istanbul",
+    ];
+    for lang in [Language::English, Language::Chinese] {
+        let docs: Vec<Document> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| doc(&format!("d{i}/"), t, texts[(i + 1) % texts.len()]))
+            .collect();
+        let inv = invert(lang, &docs);
+        let tok = Tokenizer::new(lang);
+        for (number, &input) in inv.doc_order.iter().enumerate() {
+            let d = &docs[input as usize];
+            let mut want = BTreeSet::new();
+            want.extend(tok.terms(&d.title));
+            for c in &d.chunks {
+                want.extend(tok.terms(c.heading.as_deref().unwrap_or("")));
+                want.extend(tok.terms(&c.text));
+            }
+            let got: BTreeSet<String> = (0..inv.terms.len())
+                .filter(|&t| inv.decoded(t).iter().any(|p| p.doc == number as u32))
+                .map(|t| inv.terms[t].to_string())
+                .collect();
+            assert_eq!(got, want, "{lang:?} document {input}");
+            // The title keeps every position: each term's are the tokenizer's.
+            for term in &want {
+                let t = (0..inv.terms.len())
+                    .find(|&t| &inv.terms[t] == term)
+                    .unwrap();
+                let posting = inv.decoded(t).into_iter().find(|p| p.doc == number as u32);
+                let title: Vec<u32> = posting
+                    .and_then(|p| p.blocks.into_iter().find(|(b, _)| *b == 0))
+                    .map(|(_, ps)| ps)
+                    .unwrap_or_default();
+                let want_title: Vec<u32> = tok
+                    .tokenize(&d.title)
+                    .into_iter()
+                    .filter(|x| &x.term == term)
+                    .map(|x| x.pos)
+                    .collect();
+                assert_eq!(title, want_title, "{lang:?} document {input}, {term:?}");
+            }
+        }
+    }
+}
