@@ -290,9 +290,11 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
 
     // write
     let t = Instant::now();
-    for (path, bytes) in &search_files {
-        staging.write(path, bytes)?;
-    }
+    // In parallel: hundreds of files, and a staging folder has no reader
+    // (order only matters for `SearchJob::write_into`).
+    search_files
+        .par_iter()
+        .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
     output::copy_tree(&theme.join("static"), &staging, "")?;
     output::copy_tree(&opts.site_dir.join("static"), &staging, "")?;
     let mut notes = Vec::new();

@@ -147,10 +147,30 @@ impl Staging {
             return Err(Error::io(&output, "move the new output into place", e));
         }
         if had_old && (old.join(MARKER).is_file() || is_empty_dir(&old)) {
-            let _ = fs::remove_dir_all(&old);
+            remove_tree(&old);
         }
         Ok(output)
     }
+}
+
+/// Removes a folder and what it holds, its top-level entries in parallel
+/// (a site's folder holds a folder per section or page: removing the Rust
+/// book's previous output one file at a time took as long as writing the
+/// index). Symbolic links are removed, never followed. Best effort, like
+/// `remove_dir_all`: what cannot be removed stays.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let entries: Vec<fs::DirEntry> = entries.flatten().collect();
+    entries.par_iter().for_each(|e| {
+        let _ = match e.file_type() {
+            Ok(t) if t.is_dir() => fs::remove_dir_all(e.path()),
+            _ => fs::remove_file(e.path()),
+        };
+    });
+    let _ = fs::remove_dir(dir);
 }
 
 fn is_empty_dir(p: &Path) -> bool {
@@ -273,6 +293,43 @@ mod tests {
         s.commit().unwrap();
         assert!(!out.join("a").exists());
         assert!(out.join("b.html").exists());
+    }
+
+    #[test]
+    fn commit_removes_the_old_output_without_following_links() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tmp.path().join("outside");
+        fs::create_dir_all(outside.join("dir")).unwrap();
+        fs::write(outside.join("dir/keep.txt"), "mine").unwrap();
+        fs::write(outside.join("keep.txt"), "mine").unwrap();
+        let out = tmp.path().join("public");
+        let s = Staging::new(&out, &[]).unwrap();
+        for page in ["a/index.html", "b/c/index.html", "index.html"] {
+            s.write(page, b"old").unwrap();
+        }
+        s.commit().unwrap();
+        // Links planted in the output, as a theme's static/ folder may hold.
+        std::os::unix::fs::symlink(outside.join("dir"), out.join("linked-dir")).unwrap();
+        std::os::unix::fs::symlink(outside.join("keep.txt"), out.join("b/linked.txt")).unwrap();
+
+        let s = Staging::new(&out, &[]).unwrap();
+        s.write("new/index.html", b"new").unwrap();
+        s.commit().unwrap();
+        let mut names: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["outside", "public"], "the old output is gone");
+        assert!(!out.join("a").exists() && out.join("new/index.html").is_file());
+        assert_eq!(
+            fs::read_to_string(outside.join("dir/keep.txt")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            fs::read_to_string(outside.join("keep.txt")).unwrap(),
+            "mine"
+        );
     }
 
     #[test]
