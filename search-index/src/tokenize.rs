@@ -303,14 +303,6 @@ pub fn nfkc_fast(text: &str) -> Option<String> {
     Some(o)
 }
 
-/// What a character starts or continues in [`Tokenizer::scan`].
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Cjk,
-    Word,
-    Separator,
-}
-
 /// A term and its position in the token stream.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token {
@@ -346,25 +338,24 @@ impl<F: FnMut(&str, u32)> TokenSink for EmitTerms<'_, F> {
     }
 }
 
-/// Sends the tokens of one run (a word or a CJK run) to `sink`; returns
-/// the next free position.
-fn emit_run(run: &str, kind: Kind, mut pos: u32, sink: &mut impl TokenSink) -> u32 {
-    if kind == Kind::Word {
-        sink.word(run, pos);
-        return pos + 1;
+/// The end of the word that continues at byte `i` of `text`: letters and
+/// digits, not CJK.
+#[inline]
+fn word_end(text: &str, mut i: usize) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        i += run_while(bytes, i, |b| b.is_ascii_alphanumeric());
+        match bytes.get(i) {
+            Some(&b) if b >= 0x80 => {
+                let c = char_at(text, i);
+                if is_cjk(c) || !c.is_alphanumeric() {
+                    return i;
+                }
+                i += c.len_utf8();
+            }
+            _ => return i,
+        }
     }
-    // Each character starts one term: the bigram with the next character,
-    // or the last character alone.
-    let mut chars = run.char_indices();
-    let mut start = 0;
-    chars.next();
-    for (j, d) in chars {
-        sink.cjk(&run[start..j + d.len_utf8()], pos);
-        pos += 1;
-        start = j;
-    }
-    sink.cjk(&run[start..], pos);
-    pos + 1
 }
 
 /// Tokenizer with its stemmer built once.
@@ -431,46 +422,50 @@ impl Tokenizer {
                 &owned
             }
         };
-        // Words and CJK runs are slices of the normalized text: a bigram is
-        // the two characters' bytes as they stand, so nothing is copied.
+        // Words and CJK terms are slices of the normalized text: a bigram
+        // is the two characters' bytes as they stand, so nothing is copied.
+        // Each character of a CJK run starts one term: the bigram with the
+        // next character, or, at the end of the run, itself alone.
         let mut pos = start;
-        let mut run: Option<(usize, Kind)> = None;
         let bytes = normalized.as_bytes();
+        // Start of the previous character of the CJK run being read.
+        let mut cjk_prev: Option<usize> = None;
         let mut i = 0;
         while i < bytes.len() {
             // ASCII is classified by its byte; other characters are decoded.
-            let (kind, len) = match bytes[i] {
-                b if b.is_ascii_alphanumeric() => (Kind::Word, 1),
-                b if b < 0x80 => (Kind::Separator, 1),
-                _ => {
-                    let c = char_at(normalized, i);
-                    let kind = if is_cjk(c) {
-                        Kind::Cjk
-                    } else if c.is_alphanumeric() {
-                        Kind::Word
-                    } else {
-                        Kind::Separator
-                    };
-                    (kind, c.len_utf8())
-                }
-            };
-            match run {
-                Some((_, k)) if k == kind => {
+            let b = bytes[i];
+            let (word, len) = if b < 0x80 {
+                (b.is_ascii_alphanumeric(), 1)
+            } else {
+                let c = char_at(normalized, i);
+                let len = c.len_utf8();
+                if is_cjk(c) {
+                    if let Some(p) = cjk_prev {
+                        sink.cjk(&normalized[p..i + len], pos);
+                        pos += 1;
+                    }
+                    cjk_prev = Some(i);
                     i += len;
                     continue;
                 }
-                Some((s, k)) => pos = emit_run(&normalized[s..i], k, pos, sink),
-                None => {}
+                (c.is_alphanumeric(), len)
+            };
+            if let Some(p) = cjk_prev.take() {
+                sink.cjk(&normalized[p..i], pos);
+                pos += 1;
             }
-            run = (kind != Kind::Separator).then_some((i, kind));
-            i += len;
-            if kind == Kind::Word {
-                // The rest of an ASCII word at once.
-                i += run_while(bytes, i, |b| b.is_ascii_alphanumeric());
+            if word {
+                let end = word_end(normalized, i + len);
+                sink.word(&normalized[i..end], pos);
+                pos += 1;
+                i = end;
+            } else {
+                i += len;
             }
         }
-        if let Some((s, k)) = run {
-            pos = emit_run(&normalized[s..], k, pos, sink);
+        if let Some(p) = cjk_prev {
+            sink.cjk(&normalized[p..], pos);
+            pos += 1;
         }
         pos
     }
