@@ -1,34 +1,24 @@
-//! Ships `client/search.js` without its comment lines and indentation (the
-//! client is read by every cold query: ~27 KB instead of ~37 KB). Only
-//! whole-line comments are dropped (`//` lines and `/* … */` blocks that
-//! start a line and end one), which is safe for that file: it has no
-//! template literals or multi-line strings. The tests run the shipped copy
-//! (see `client/test/`).
+//! Ships the browser scripts minified: `client/search.js`, which every cold
+//! query reads, and `client/ui.js`, which every page with a search box
+//! loads. The minifier is rustdoc's (the `minifier` crate): it drops
+//! comments and whitespace and keeps names, so the shipped code reads like
+//! the source, on one line. The tests run the shipped copies (see
+//! `client/test/` and `tests/e2e/`).
 
 fn main() {
-    let src = "client/search.js";
-    println!("cargo:rerun-if-changed={src}");
-    let text = std::fs::read_to_string(src).expect("read client/search.js");
-    let mut out = String::from(
-        "/* grassroots search client (client/search.js in the grassroots sources, without comments) */\n",
-    );
-    let mut in_block = false;
-    for line in text.lines() {
-        let t = line.trim();
-        if in_block {
-            in_block = !t.ends_with("*/");
-            continue;
-        }
-        if t.starts_with("/*") {
-            in_block = !t.ends_with("*/");
-            continue;
-        }
-        if t.is_empty() || t.starts_with("//") {
-            continue;
-        }
-        out.push_str(t);
-        out.push('\n');
+    let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    for (src, name, what) in [
+        ("client/search.js", "search.js", "grassroots search client"),
+        ("client/ui.js", "ui.js", "grassroots search box"),
+    ] {
+        println!("cargo:rerun-if-changed={src}");
+        let text = std::fs::read_to_string(src).unwrap_or_else(|e| panic!("read {src}: {e}"));
+        let minified = minifier::js::minify(&text)
+            .unwrap_or_else(|e| panic!("{src} could not be minified: {e}"))
+            .to_string();
+        let shipped =
+            format!("/* {what}: {src} in the grassroots sources, minified */\n{minified}\n");
+        let dest = std::path::Path::new(&out_dir).join(name);
+        std::fs::write(&dest, shipped).unwrap_or_else(|e| panic!("write {}: {e}", dest.display()));
     }
-    let dest = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("search.js");
-    std::fs::write(dest, out).expect("write search.js");
 }

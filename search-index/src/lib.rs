@@ -11,10 +11,10 @@ pub use tokenize::{Language, Token, Tokenizer};
 use std::fmt;
 
 /// The client library (a classic script defining `globalThis.GrassrootsSearch`):
-/// `client/search.js` without comment lines (see `build.rs`).
+/// `client/search.js` minified (see `build.rs`).
 pub const CLIENT_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/search.js"));
-/// The search box UI for the default theme.
-pub const UI_JS: &str = include_str!("../client/ui.js");
+/// The search box UI for the default theme: `client/ui.js` minified.
+pub const UI_JS: &str = include_str!(concat!(env!("OUT_DIR"), "/ui.js"));
 
 /// One page to index.
 #[derive(Clone, Debug, Default)]

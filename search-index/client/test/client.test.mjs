@@ -281,7 +281,7 @@ test("a damaged metadata bundle gives a clear error", () => {
   assert.match(out.error, /damaged|missing/);
 });
 
-test("the shipped client (comments stripped by build.rs) gives the same results", () => {
+test("the shipped client (minified by build.rs) gives the same results", () => {
   const shipped = readFileSync(join(site, "assets", "search.js"), "utf8");
   assert.ok(shipped.length < readFileSync(join(here, "..", "search.js"), "utf8").length * 0.85);
   const dir = join(tmp, "shipped-cli");
