@@ -13,7 +13,7 @@
 //! position alone. A gap of one position separates paragraphs so a phrase
 //! never matches across them.
 
-use crate::tokenize::{StemCache, TokenSink, Tokenizer, first_bytes};
+use crate::tokenize::{StemCache, TokenSink, Tokenizer, first_bytes, packed};
 use crate::{Document, Language};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -239,15 +239,10 @@ struct TermIds {
 }
 
 impl TermIds {
-    #[inline]
-    fn pack(term: &str) -> Option<u64> {
-        (term.len() <= 8).then(|| first_bytes(term))
-    }
-
     /// `term`'s number, or `next` (inserted) when it is new; and whether it was new.
     #[inline]
     fn get_or_insert(&mut self, term: &str, next: u32) -> (u32, bool) {
-        let id = match Self::pack(term) {
+        let id = match packed(term) {
             Some(key) => *self.short.entry(key).or_insert(next),
             None => match self.long.get(term) {
                 Some(&id) => id,
@@ -531,7 +526,7 @@ impl TokenSink for DocSink<'_> {
         if pos >= self.limit {
             return;
         }
-        let key = (word.len() <= 8).then(|| first_bytes(word));
+        let key = packed(word);
         let id = match key.and_then(|k| self.words.get(&k)) {
             Some(&id) => id,
             None => {

@@ -43,6 +43,13 @@ pub(crate) fn first_bytes(s: &str) -> u64 {
         .fold(0u64, |key, (i, x)| key | u64::from(x) << (8 * i))
 }
 
+/// `s` packed by [`first_bytes`] when it has at most 8 bytes (then the
+/// integer stands for the whole string).
+#[inline]
+pub(crate) fn packed(s: &str) -> Option<u64> {
+    (s.len() <= 8).then(|| first_bytes(s))
+}
+
 /// Memoised terms of a stemming tokenizer: word as written → term.
 ///
 /// A word and its term of up to 8 bytes each (most English words) are
@@ -70,8 +77,8 @@ impl StemCache {
     #[inline]
     fn get_into(&self, word: &str, out: &mut String) -> bool {
         out.clear();
-        if word.len() <= 8 {
-            let Some(&term) = self.short.get(&first_bytes(word)) else {
+        if let Some(key) = packed(word) {
+            let Some(&term) = self.short.get(&key) else {
                 return false;
             };
             let bytes = term.to_le_bytes();
@@ -95,10 +102,14 @@ impl StemCache {
         if self.len() >= STEM_CACHE_MAX {
             self.clear();
         }
-        if word.len() <= 8 && (1..=8).contains(&term.len()) {
-            self.short.insert(first_bytes(word), first_bytes(term));
-        } else if word.len() > 8 {
-            self.long.insert(word.into(), term.into());
+        match (packed(word), packed(term)) {
+            (Some(w), Some(t)) if !term.is_empty() => {
+                self.short.insert(w, t);
+            }
+            (None, _) => {
+                self.long.insert(word.into(), term.into());
+            }
+            _ => {}
         }
         // (A short word whose term is longer, from a lowercase mapping that
         // grows, is rare: it is recomputed each time.)
@@ -318,7 +329,8 @@ pub(crate) trait TokenSink {
     fn word(&mut self, word: &str, pos: u32);
 }
 
-/// The sink of [`Tokenizer::scan_cached`]: every token's term to `emit`.
+/// The sink of [`Tokenizer::scan`]: every token's term to `emit` (its
+/// words' terms memoised in `cache`, if given).
 struct EmitTerms<'a, F> {
     tok: &'a Tokenizer,
     cache: Option<&'a mut StemCache>,
@@ -386,22 +398,9 @@ impl Tokenizer {
     /// As [`Tokenizer::tokenize_into`], calling `emit(term, position)` for
     /// each token instead of allocating it. Returns the next free position.
     pub fn scan(&self, text: &str, start: u32, emit: impl FnMut(&str, u32)) -> u32 {
-        self.scan_cached(text, start, None, emit)
-    }
-
-    /// As [`Tokenizer::scan`], memoising stems in `cache` (the index
-    /// builder's per-thread scratch): Snowball is the costliest step for
-    /// English text and most words repeat.
-    pub(crate) fn scan_cached(
-        &self,
-        text: &str,
-        start: u32,
-        cache: Option<&mut StemCache>,
-        emit: impl FnMut(&str, u32),
-    ) -> u32 {
         let mut sink = EmitTerms {
             tok: self,
-            cache,
+            cache: None,
             term: String::new(),
             emit,
         };
@@ -615,9 +614,13 @@ mod tests {
         let mut cache = StemCache::default();
         for _ in 0..2 {
             let mut cached = Vec::new();
-            tok.scan_cached(text, 0, Some(&mut cache), |t, p| {
-                cached.push((t.to_string(), p))
-            });
+            let mut sink = EmitTerms {
+                tok: &tok,
+                cache: Some(&mut cache),
+                term: String::new(),
+                emit: |t: &str, p| cached.push((t.to_string(), p)),
+            };
+            tok.scan_into(text, 0, &mut sink);
             assert_eq!(cached, plain);
         }
     }
