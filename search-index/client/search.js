@@ -702,45 +702,128 @@
   // Ranking weights (see rank()).
   var W = { title: 1.5, titleAll: 2.0, heading: 1.0, headingAll: 1.5, block: 0.6 };
 
+  /* Sorts a[0..m) ascending: insertion sort for the few hits of most
+   * documents, the typed array's own sort beyond. */
+  function sortInts(a, m) {
+    if (m > 16) { a.subarray(0, m).sort(); return; }
+    for (var i = 1; i < m; i++) {
+      var v = a[i], j = i - 1;
+      while (j >= 0 && a[j] > v) { a[j + 1] = a[j]; j--; }
+      a[j + 1] = v;
+    }
+  }
+
+  /* The first `k` of 0..n-1 in the order `cmp` (negative: x first), in
+   * that order: a heap of the k best so far, whose root is the worst of
+   * them, so ranking 10,000 documents for 50 results sorts 50, not 10,000. */
+  function topStates(n, k, cmp) {
+    var heap = [];
+    function down(i) {
+      for (;;) {
+        var l = 2 * i + 1, r = l + 1, w = i;
+        if (l < heap.length && cmp(heap[l], heap[w]) > 0) w = l;
+        if (r < heap.length && cmp(heap[r], heap[w]) > 0) w = r;
+        if (w === i) return;
+        var tmp = heap[i]; heap[i] = heap[w]; heap[w] = tmp; i = w;
+      }
+    }
+    for (var x = 0; x < n && k > 0; x++) {
+      if (heap.length < k) {
+        heap.push(x);
+        for (var i = heap.length - 1; i > 0;) {
+          var up = (i - 1) >> 1;
+          if (cmp(heap[i], heap[up]) <= 0) break;
+          var tmp = heap[i]; heap[i] = heap[up]; heap[up] = tmp; i = up;
+        }
+      } else if (cmp(x, heap[0]) < 0) {
+        heap[0] = x;
+        down(0);
+      }
+    }
+    return heap.sort(cmp);
+  }
+
+  /* Typed arrays of at least `n` elements, kept on the index and reused:
+   * ranking a common word allocates nothing per matched document. */
+  function scratch(self, name, Type, n) {
+    var a = self[name];
+    if (!a || a.length < n) a = self[name] = new Type(Math.max(n, a ? 2 * a.length : 256));
+    return a;
+  }
+
   Index.prototype.rank = function (entry, toks, shards, limit, certify) {
     var n = entry.docs, k1 = entry.k1, span = entry.span, nt = toks.length;
-    // Per matched document: s = per token score, bt = block * nt + token
-    // for every (block, token) hit, pp = [block, token, positions, ...]
-    // for hits with positions (titles, headings), terms = matched terms.
-    // A document's state is found through `slot` (a reused array indexed
-    // by document), not a Map: a common word matches thousands.
+    // Each matched document gets a state number `st`, in order of its
+    // first hit; a document's state is found through `slot` (a reused
+    // array indexed by document). A common word matches thousands of
+    // documents, so states live in flat typed arrays (an object and a few
+    // arrays per document made ranking 10,000 of them spend half its time
+    // collecting garbage):
+    //   doc[st]; s[st * nt + t] = best score of token t;
+    //   hits: every (block, token) hit, as block * nt + token, a linked
+    //     list per state (hitHead, hitNext, hitVal);
+    //   matched terms, a list per state in the order they matched
+    //     (termHead, termTail, termNext, termCand: index in candTerms);
+    //   pp[st] = [block, token, positions, ...] for its hits with
+    //     positions (titles, headings; few documents have any).
     var slot = this.slot && this.slot.length === n ? this.slot : (this.slot = new Int32Array(n).fill(-1));
-    var states = [], tokIdf = [], complete = true, maxDf = 0, heads = [];
+    var tokIdf = [], complete = true, maxDf = 0, heads = [];
+    // Candidates and their postings first: their sizes bound the states.
+    var cands = [], nPost = 0, nHits = 0;
+    for (var ti = 0; ti < nt; ti++) {
+      cands.push(candidates(shards, toks[ti]));
+      for (var ci = 0; ci < cands[ti].length; ci++) {
+        var list = postings(cands[ti][ci].entry);
+        nPost += list.length;
+        for (var pi = 0; pi < list.length; pi++) nHits += list[pi].blocks.length;
+      }
+    }
+    var doc = scratch(this, "rkDoc", Int32Array, nPost), s = scratch(this, "rkS", Float64Array, nPost * nt);
+    var hitHead = scratch(this, "rkHitHead", Int32Array, nPost), hitNext = scratch(this, "rkHitNext", Int32Array, nHits);
+    var hitVal = scratch(this, "rkHitVal", Int32Array, nHits);
+    var termHead = scratch(this, "rkTermHead", Int32Array, nPost), termTail = scratch(this, "rkTermTail", Int32Array, nPost);
+    var termNext = scratch(this, "rkTermNext", Int32Array, nPost), termCand = scratch(this, "rkTermCand", Int32Array, nPost);
+    var pp = [], candTerms = [], nst = 0, nTerm = 0, nHit = 0;
     try {
-      for (var ti = 0; ti < nt; ti++) {
-        var cands = candidates(shards, toks[ti]), best = 0;
-        for (var ci = 0; ci < cands.length; ci++) {
-          var c = cands[ci], list = postings(c.entry), w = idf(n, c.entry.df) * c.weight;
+      for (ti = 0; ti < nt; ti++) {
+        var best = 0;
+        for (ci = 0; ci < cands[ti].length; ci++) {
+          var c = cands[ti][ci], w = idf(n, c.entry.df) * c.weight, cand = candTerms.length;
+          list = postings(c.entry);
+          candTerms.push(c.term);
           if (c.entry.df > list.length) complete = false;
           if (certify) heads[ti] = { list: list, complete: c.entry.df <= list.length, w: w };
           if (c.entry.df > maxDf) maxDf = c.entry.df;
           if (w > best) best = w;
-          for (var pi = 0; pi < list.length; pi++) {
-            var p = list[pi], k = p.doc < n ? slot[p.doc] : -1, d;
-            if (k < 0) {
-              d = { doc: p.doc, s: new Float64Array(nt), bt: [], pp: null, terms: [] };
-              if (p.doc < n) slot[p.doc] = states.length;
-              states.push(d);
-            } else d = states[k];
+          for (pi = 0; pi < list.length; pi++) {
+            var p = list[pi], st = p.doc < n ? slot[p.doc] : -1;
+            if (st < 0) {
+              st = nst++;
+              doc[st] = p.doc;
+              for (var z = st * nt; z < (st + 1) * nt; z++) s[z] = 0;
+              hitHead[st] = -1;
+              termHead[st] = -1;
+              if (p.doc < n) slot[p.doc] = st;
+            }
             var sc = w * (k1 + 1) * p.impact / 255;
-            if (sc > d.s[ti]) d.s[ti] = sc;
-            d.terms.push(c.term);
+            if (sc > s[st * nt + ti]) s[st * nt + ti] = sc;
+            termCand[nTerm] = cand;
+            termNext[nTerm] = -1;
+            if (termHead[st] < 0) termHead[st] = nTerm; else termNext[termTail[st]] = nTerm;
+            termTail[st] = nTerm++;
             var bl = p.blocks;
             for (var bi = 0; bi < bl.length; bi++) {
-              d.bt.push(bl[bi][0] * nt + ti);
-              if (bl[bi][1].length) (d.pp || (d.pp = [])).push(bl[bi][0], ti, bl[bi][1]);
+              hitVal[nHit] = bl[bi][0] * nt + ti;
+              hitNext[nHit] = hitHead[st];
+              hitHead[st] = nHit++;
+              if (bl[bi][1].length) (pp[st] || (pp[st] = [])).push(bl[bi][0], ti, bl[bi][1]);
             }
           }
         }
         tokIdf.push(best);
       }
     } finally {
-      for (var si = 0; si < states.length; si++) if (states[si].doc < n) slot[states[si].doc] = -1;
+      for (var si = 0; si < nst; si++) if (doc[si] < n) slot[doc[si]] = -1;
     }
     var total = tokIdf.reduce(function (a, b) { return a + b; }, 0);
     if (!total) return Object.assign([], { total: 0, exact: true, complete: true });
@@ -777,25 +860,45 @@
       return m;
     }
 
-    var scored = [], full = nt > 1 ? 1 : 0, seen = new Int32Array(nt).fill(-1);
-    for (var si = 0; si < states.length; si++) {
-      var d = states[si], bm = 0, matched = 0;
-      for (var i = 0; i < nt; i++) { bm += d.s[i]; if (d.s[i] > 0) matched += tokIdf[i]; }
-      var coverage = matched / total;
+    // phrase() of a document's positions in one block. A one-token query
+    // is a whole phrase wherever it has a position: 1 without gathering
+    // them (phrase() would give tokIdf[0] / total, the same number).
+    function phraseIn(pp, block, headingOnly) {
+      if (nt > 1) return phrase(positionsIn(pp, block), headingOnly);
+      for (var i = 0; i < pp.length; i += 3) {
+        if (pp[i] !== block) continue;
+        var ps = pp[i + 2];
+        for (var a = 0; a < ps.length; a++) if (!headingOnly || ps[a] < span) return 1;
+      }
+      return 0;
+    }
+
+    var full = nt > 1 ? 1 : 0, seen = new Int32Array(nt).fill(-1);
+    var score = scratch(this, "rkScore", Float64Array, nst), bestBlockOf = scratch(this, "rkBlock", Int32Array, nst);
+    var bt = scratch(this, "rkBt", Int32Array, 64);
+    for (si = 0; si < nst; si++) {
+      var bm = 0, matched = 0;
+      for (var i = 0; i < nt; i++) { bm += s[si * nt + i]; if (s[si * nt + i] > 0) matched += tokIdf[i]; }
+      var coverage = matched / total, dpp = pp[si];
       var titleP = 0, headP = 0, blockP = 0, bestBlock = 1, bestBlockScore = -1;
-      var bt = d.bt;
-      if (bt.length > 1) bt.sort(function (a, b) { return a - b; });
-      for (var a = 0; a < bt.length;) {
+      // The state's hits, sorted (by block, then token).
+      var m = 0;
+      for (var h = hitHead[si]; h >= 0; h = hitNext[h]) {
+        if (m === bt.length) { var grown = scratch(this, "rkBt", Int32Array, 2 * m); grown.set(bt); bt = grown; }
+        bt[m++] = hitVal[h];
+      }
+      sortInts(bt, m);
+      for (var a = 0; a < m;) {
         var block = Math.floor(bt[a] / nt), co = 0;
-        for (; a < bt.length && Math.floor(bt[a] / nt) === block; a++) {
+        for (; a < m && Math.floor(bt[a] / nt) === block; a++) {
           var t = bt[a] - block * nt;
           if (seen[t] !== block) { seen[t] = block; co += tokIdf[t]; }
         }
         for (i = 0; i < nt; i++) seen[i] = -1;
         var hasPos = false;
-        if (d.pp) for (i = 0; i < d.pp.length; i += 3) if (d.pp[i] === block) { hasPos = true; break; }
-        if (block === 0) { if (hasPos) titleP = phrase(positionsIn(d.pp, 0), false); continue; }
-        var hp = hasPos ? phrase(positionsIn(d.pp, block), true) : 0;
+        if (dpp) for (i = 0; i < dpp.length; i += 3) if (dpp[i] === block) { hasPos = true; break; }
+        if (block === 0) { if (hasPos) titleP = phraseIn(dpp, 0, false); continue; }
+        var hp = hasPos ? phraseIn(dpp, block, true) : 0;
         co /= total;
         if (hp > headP) headP = hp;
         if (co > blockP) blockP = co;
@@ -804,13 +907,20 @@
       }
       // Phrase fractions are squared: the whole query as a phrase in a
       // heading must beat its words scattered over a title.
-      var score = (bm / total) + W.title * titleP * titleP + W.titleAll * (titleP >= 0.999 ? 1 : 0) +
+      var sc2 = (bm / total) + W.title * titleP * titleP + W.titleAll * (titleP >= 0.999 ? 1 : 0) +
         W.heading * headP * headP + W.headingAll * (headP >= 0.999 ? 1 : 0) + W.block * blockP * full;
-      score *= coverage * coverage;
-      scored.push({ doc: d.doc, score: score, block: bestBlock, terms: d.terms });
+      score[si] = sc2 * (coverage * coverage);
+      bestBlockOf[si] = bestBlock;
     }
-    scored.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    var out = scored.slice(0, limit).map(function (h) { h.terms = new Set(h.terms); return h; });
+    // The best `limit` states: higher score first, then lower document,
+    // then earlier state (the order a stable sort of all of them gives).
+    var out = topStates(nst, limit, function (x, y) {
+      return score[y] - score[x] || doc[x] - doc[y] || x - y;
+    }).map(function (st) {
+      var terms = new Set();
+      for (var k = termHead[st]; k >= 0; k = termNext[k]) terms.add(candTerms[termCand[k]]);
+      return { doc: doc[st], score: score[st], block: bestBlockOf[st], terms: terms };
+    });
     if (certify) out.certified = certified();
     /* How many of the top hits are sure from head postings alone. A head
      * list keeps a term's best postings by (title hit, heading hit,
@@ -879,7 +989,7 @@
     // From head shards the count is at least the largest df (one token).
     out.complete = complete;
     out.exact = complete;
-    out.total = complete ? scored.length : Math.max(scored.length, maxDf);
+    out.total = complete ? nst : Math.max(nst, maxDf);
     return out;
   };
 

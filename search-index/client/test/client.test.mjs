@@ -294,6 +294,34 @@ test("the shipped client (minified by build.rs) gives the same results", () => {
   }
 });
 
+// ------------------------------------------- ranking many documents
+// 400 pages cut from the portal's text: common words match hundreds, so
+// rank() selects its first k of many (a heap, not a sort of all).
+const many = join(tmp, "many");
+for (const lang of ["zh", "en"]) cargoExample("scale", [join(repoRoot, "site", "content"), lang, "400", many]);
+
+test("the first k hits are the top k of the whole ranking (score, then document)", async () => {
+  const { openSite } = await import(cli);
+  for (const [lang, q] of [["zh", "工作"], ["zh", "基层组织"], ["zh", "党"], ["en", "the"], ["en", "work"], ["en", "party members"]]) {
+    const { index } = openSite(many, lang);
+    const entry = await index.ready();
+    const shards = await Promise.all(entry.shards.map((_, i) => index.shard(i, "shards")));
+    const toks = GS.parseQuery(q, entry.stem);
+    const key = (hits) => hits.map((h) => [h.doc, h.score, h.block, [...h.terms]]);
+    const all = index.rank(entry, toks, shards, 100000);
+    assert.ok(all.length > 40, `${q}: ${all.length} hits`);
+    for (let i = 1; i < all.length; i++) {
+      const [a, b] = [all[i - 1], all[i]];
+      assert.ok(a.score > b.score || (a.score === b.score && a.doc < b.doc), `${q}: order at ${i}`);
+    }
+    for (const k of [1, 2, 5, 10, 37, all.length - 1]) {
+      const top = index.rank(entry, toks, shards, k);
+      assert.deepEqual(key(top), key(all.slice(0, k)), `${q}, first ${k}`);
+      assert.equal(top.total, all.total, q);
+    }
+  }
+});
+
 // ------------------------------------------- excerpt records by byte range
 test("a tiered index reads each excerpt as a byte range of a result file", () => {
   const t = run("zh", "信访", tiered);
