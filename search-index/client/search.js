@@ -289,47 +289,50 @@
     }
   }
 
-  /** [{doc, impact, blocks: [[block, [positions]]]}] (block lists as
-   * written by index.rs encode_blocks). Sets entry.df, the term's document
-   * frequency (in a head shard, more than the postings it keeps). */
+  /** A term's postings, decoded once into flat arrays of small integers
+   * (no object per posting: a common word has thousands): posting i is
+   * document doc[i] with impact[i], in blocks block[bstart[i] ..
+   * bstart[i + 1]); block j keeps positions pos[pstart[j] .. pstart[j + 1])
+   * (titles and headings only). n = postings kept. Block lists as written
+   * by index.rs encode_blocks. Sets entry.df, the term's document frequency
+   * (in a head shard, more than the postings it keeps). */
   function postings(entry) {
     if (entry.list) return entry.list;
-    var r = new Reader(entry.bytes, entry.at, entry.end), df = r.varint(), n = entry.head ? r.varint() : df, doc = 0;
+    var r = new Reader(entry.bytes, entry.at, entry.end), df = r.varint(), n = entry.head ? r.varint() : df, d = 0;
     if (n > df) throw SearchDataError("more postings than documents");
-    var out = new Array(n);
+    var L = { n: n, doc: [], impact: [], bstart: [0], block: [], pstart: [0], pos: [] };
     entry.df = df;
     for (var i = 0; i < n; i++) {
-      doc = i === 0 ? r.varint() : doc + r.varint();
-      var impact = r.byte(), x = r.varint(), blocks;
-      if (x % 2 === 0) blocks = [[x / 2, EMPTY]];
-      else {
-        var nb = (x - 1) / 2, block = 0;
-        blocks = new Array(nb);
-        for (var j = 0; j < nb; j++) {
+      d = i === 0 ? r.varint() : d + r.varint();
+      L.doc.push(d);
+      L.impact.push(r.byte());
+      var x = r.varint();
+      if (x % 2 === 0) {
+        L.block.push(x / 2);
+        L.pstart.push(L.pos.length);
+      } else {
+        for (var j = 0, nb = (x - 1) / 2, block = 0; j < nb; j++) {
           var v = r.varint();
           block = j === 0 ? Math.floor(v / 2) : block + Math.floor(v / 2);
-          var pos = EMPTY;
-          if (v & 1) {
-            var np = r.varint(), p = 0;
-            pos = new Array(np);
-            for (var k = 0; k < np; k++) { p = k === 0 ? r.varint() : p + r.varint(); pos[k] = p; }
-          }
-          blocks[j] = [block, pos];
+          L.block.push(block);
+          if (v & 1) for (var k = 0, np = r.varint(), p = 0; k < np; k++) L.pos.push(p = k === 0 ? r.varint() : p + r.varint());
+          L.pstart.push(L.pos.length);
         }
       }
-      out[i] = { doc: doc, impact: impact, blocks: blocks };
+      L.bstart.push(L.block.length);
     }
     if (r.at !== r.end) throw SearchDataError("postings length mismatch");
-    entry.list = out;
-    return out;
+    entry.list = L;
+    return L;
   }
-  var EMPTY = Object.freeze([]);
 
-  // Title hit, heading hit of a posting: kept positions are title
+  // Title hit, heading hit of posting i: kept positions are title
   // positions in block 0 and heading positions in other blocks.
-  function flags(p) {
+  function flags(L, i) {
     var t = false, h = false;
-    for (var i = 0; i < p.blocks.length; i++) if (p.blocks[i][1].length) { if (p.blocks[i][0] === 0) t = true; else h = true; }
+    for (var j = L.bstart[i]; j < L.bstart[i + 1]; j++) {
+      if (L.pstart[j + 1] > L.pstart[j]) { if (L.block[j] === 0) t = true; else h = true; }
+    }
     return { t: t, h: h };
   }
 
@@ -764,8 +767,9 @@
     //     list per state (hitHead, hitNext, hitVal);
     //   matched terms, a list per state in the order they matched
     //     (termHead, termTail, termNext, termCand: index in candTerms);
-    //   pp[st] = [block, token, positions, ...] for its hits with
-    //     positions (titles, headings; few documents have any).
+    //   its hits with kept positions (titles, headings), a list per state
+    //     (ppHead, ppNext; ppBlock, ppTok, and where the positions are:
+    //     block ppAt of the postings of candidate ppCand).
     var slot = this.slot && this.slot.length === n ? this.slot : (this.slot = new Int32Array(n).fill(-1));
     var tokIdf = [], complete = true, maxDf = 0, heads = [];
     // Candidates and their postings first: their sizes bound the states.
@@ -774,8 +778,8 @@
       cands.push(candidates(shards, toks[ti]));
       for (var ci = 0; ci < cands[ti].length; ci++) {
         var list = postings(cands[ti][ci].entry);
-        nPost += list.length;
-        for (var pi = 0; pi < list.length; pi++) nHits += list[pi].blocks.length;
+        nPost += list.n;
+        nHits += list.block.length;
       }
     }
     var doc = scratch(this, "rkDoc", Int32Array, nPost), s = scratch(this, "rkS", Float64Array, nPost * nt);
@@ -783,7 +787,10 @@
     var hitVal = scratch(this, "rkHitVal", Int32Array, nHits);
     var termHead = scratch(this, "rkTermHead", Int32Array, nPost), termTail = scratch(this, "rkTermTail", Int32Array, nPost);
     var termNext = scratch(this, "rkTermNext", Int32Array, nPost), termCand = scratch(this, "rkTermCand", Int32Array, nPost);
-    var pp = [], candTerms = [], nst = 0, nTerm = 0, nHit = 0;
+    var ppHead = scratch(this, "rkPpHead", Int32Array, nPost), ppNext = scratch(this, "rkPpNext", Int32Array, nHits);
+    var ppBlock = scratch(this, "rkPpBlock", Int32Array, nHits), ppTok = scratch(this, "rkPpTok", Int32Array, nHits);
+    var ppCand = scratch(this, "rkPpCand", Int32Array, nHits), ppAt = scratch(this, "rkPpAt", Int32Array, nHits);
+    var candTerms = [], candLists = [], nst = 0, nTerm = 0, nHit = 0, nPp = 0;
     try {
       for (ti = 0; ti < nt; ti++) {
         var best = 0;
@@ -791,32 +798,40 @@
           var c = cands[ti][ci], w = idf(n, c.entry.df) * c.weight, cand = candTerms.length;
           list = postings(c.entry);
           candTerms.push(c.term);
-          if (c.entry.df > list.length) complete = false;
-          if (certify) heads[ti] = { list: list, complete: c.entry.df <= list.length, w: w };
+          candLists.push(list);
+          if (c.entry.df > list.n) complete = false;
+          if (certify) heads[ti] = { list: list, complete: c.entry.df <= list.n, w: w };
           if (c.entry.df > maxDf) maxDf = c.entry.df;
           if (w > best) best = w;
-          for (pi = 0; pi < list.length; pi++) {
-            var p = list[pi], st = p.doc < n ? slot[p.doc] : -1;
+          for (var pi = 0; pi < list.n; pi++) {
+            var pd = list.doc[pi], st = pd < n ? slot[pd] : -1;
             if (st < 0) {
               st = nst++;
-              doc[st] = p.doc;
+              doc[st] = pd;
               for (var z = st * nt; z < (st + 1) * nt; z++) s[z] = 0;
               hitHead[st] = -1;
               termHead[st] = -1;
-              if (p.doc < n) slot[p.doc] = st;
+              ppHead[st] = -1;
+              if (pd < n) slot[pd] = st;
             }
-            var sc = w * (k1 + 1) * p.impact / 255;
+            var sc = w * (k1 + 1) * list.impact[pi] / 255;
             if (sc > s[st * nt + ti]) s[st * nt + ti] = sc;
             termCand[nTerm] = cand;
             termNext[nTerm] = -1;
             if (termHead[st] < 0) termHead[st] = nTerm; else termNext[termTail[st]] = nTerm;
             termTail[st] = nTerm++;
-            var bl = p.blocks;
-            for (var bi = 0; bi < bl.length; bi++) {
-              hitVal[nHit] = bl[bi][0] * nt + ti;
+            for (var j = list.bstart[pi]; j < list.bstart[pi + 1]; j++) {
+              hitVal[nHit] = list.block[j] * nt + ti;
               hitNext[nHit] = hitHead[st];
               hitHead[st] = nHit++;
-              if (bl[bi][1].length) (pp[st] || (pp[st] = [])).push(bl[bi][0], ti, bl[bi][1]);
+              if (list.pstart[j + 1] > list.pstart[j]) {
+                ppBlock[nPp] = list.block[j];
+                ppTok[nPp] = ti;
+                ppCand[nPp] = cand;
+                ppAt[nPp] = j;
+                ppNext[nPp] = ppHead[st];
+                ppHead[st] = nPp++;
+              }
             }
           }
         }
@@ -849,26 +864,26 @@
       return best / total;
     }
 
-    // Positions of each token in one block, from a document's pp.
-    function positionsIn(pp, block) {
+    // Positions of each token in one block of state st.
+    function positionsIn(st, block) {
       var m = new Array(nt).fill(null);
-      for (var i = 0; i < pp.length; i += 3) {
-        if (pp[i] !== block) continue;
-        var t = pp[i + 1];
-        m[t] = m[t] ? m[t].concat(pp[i + 2]) : pp[i + 2].slice();
+      for (var k = ppHead[st]; k >= 0; k = ppNext[k]) {
+        if (ppBlock[k] !== block) continue;
+        var L = candLists[ppCand[k]], j = ppAt[k], ps = L.pos.slice(L.pstart[j], L.pstart[j + 1]);
+        m[ppTok[k]] = m[ppTok[k]] ? m[ppTok[k]].concat(ps) : ps;
       }
       return m;
     }
 
-    // phrase() of a document's positions in one block. A one-token query
-    // is a whole phrase wherever it has a position: 1 without gathering
-    // them (phrase() would give tokIdf[0] / total, the same number).
-    function phraseIn(pp, block, headingOnly) {
-      if (nt > 1) return phrase(positionsIn(pp, block), headingOnly);
-      for (var i = 0; i < pp.length; i += 3) {
-        if (pp[i] !== block) continue;
-        var ps = pp[i + 2];
-        for (var a = 0; a < ps.length; a++) if (!headingOnly || ps[a] < span) return 1;
+    // phrase() of state st's positions in one block. A one-token query is
+    // a whole phrase wherever it has a position: 1 without gathering them
+    // (phrase() would give tokIdf[0] / total, the same number).
+    function phraseIn(st, block, headingOnly) {
+      if (nt > 1) return phrase(positionsIn(st, block), headingOnly);
+      for (var k = ppHead[st]; k >= 0; k = ppNext[k]) {
+        if (ppBlock[k] !== block) continue;
+        var L = candLists[ppCand[k]], j = ppAt[k];
+        for (var a = L.pstart[j]; a < L.pstart[j + 1]; a++) if (!headingOnly || L.pos[a] < span) return 1;
       }
       return 0;
     }
@@ -879,7 +894,7 @@
     for (si = 0; si < nst; si++) {
       var bm = 0, matched = 0;
       for (var i = 0; i < nt; i++) { bm += s[si * nt + i]; if (s[si * nt + i] > 0) matched += tokIdf[i]; }
-      var coverage = matched / total, dpp = pp[si];
+      var coverage = matched / total;
       var titleP = 0, headP = 0, blockP = 0, bestBlock = 1, bestBlockScore = -1;
       // The state's hits, sorted (by block, then token).
       var m = 0;
@@ -896,9 +911,9 @@
         }
         for (i = 0; i < nt; i++) seen[i] = -1;
         var hasPos = false;
-        if (dpp) for (i = 0; i < dpp.length; i += 3) if (dpp[i] === block) { hasPos = true; break; }
-        if (block === 0) { if (hasPos) titleP = phraseIn(dpp, 0, false); continue; }
-        var hp = hasPos ? phraseIn(dpp, block, true) : 0;
+        for (var k = ppHead[si]; k >= 0; k = ppNext[k]) if (ppBlock[k] === block) { hasPos = true; break; }
+        if (block === 0) { if (hasPos) titleP = phraseIn(si, 0, false); continue; }
+        var hp = hasPos ? phraseIn(si, block, true) : 0;
         co /= total;
         if (hp > headP) headP = hp;
         if (co > blockP) blockP = co;
@@ -937,12 +952,12 @@
       for (var t = 0; t < nt; t++) {
         var hd = heads[t], min = null;
         if (!hd) { opts.push([{ s: 0, t: false, h: false, on: false }]); continue; }
-        hd.list.forEach(function (p) {
-          var f = flags(p), key = (f.t ? 4 : 0) + (f.h ? 2 : 0);
-          if (!min || key < min.key || (key === min.key && p.impact < min.imp)) min = { key: key, t: f.t, h: f.h, imp: p.impact };
-          var known = byDoc.get(p.doc) || byDoc.set(p.doc, new Array(nt).fill(null)).get(p.doc);
-          known[t] = { s: hd.w * (k1 + 1) * p.impact / 255, t: f.t, h: f.h, on: true };
-        });
+        for (var i = 0, L = hd.list; i < L.n; i++) {
+          var f = flags(L, i), key = (f.t ? 4 : 0) + (f.h ? 2 : 0), imp = L.impact[i];
+          if (!min || key < min.key || (key === min.key && imp < min.imp)) min = { key: key, t: f.t, h: f.h, imp: imp };
+          var known = byDoc.get(L.doc[i]) || byDoc.set(L.doc[i], new Array(nt).fill(null)).get(L.doc[i]);
+          known[t] = { s: hd.w * (k1 + 1) * imp / 255, t: f.t, h: f.h, on: true };
+        }
         // Complete list: a document not in it lacks the term.
         if (hd.complete || !min) { opts.push([{ s: 0, t: false, h: false, on: false }]); continue; }
         var st = function (tt, hh, imp) { return { s: hd.w * (k1 + 1) * imp / 255, t: tt, h: hh, on: true }; };
