@@ -4,13 +4,17 @@
 //   node search-index/client/scale.mjs PUBLIC_DIR LANG QUERY...
 // Prints one JSON object per query and line:
 //   {"query", "hits", "bytes_first_screen", "bytes_first_excerpts", "bytes",
-//    "files_first_screen", "files", "ms_median", "ms_max", "ms50_median"}
+//    "files_first_screen", "files", "ms_median", "ms_max", "ms50_median",
+//    "ms_decoded_median", "ms50_decoded_median"}
 // Bytes come from cli.mjs run in a fresh process (a cold query, as the
 // search box makes it). Times are of ranking only (Index.search) once the
 // query's shards are loaded, median and max of RUNS (20) runs in one
 // process: "ms_median"/"ms_max" for the first screen (limit 5, as ui.js
 // asks; head shards on a big site), "ms50_median" for 50 hits (the full
-// shards: what "more" past the head's hits ranks).
+// shards: what "more" past the head's hits ranks). The client decodes a
+// term's postings the first time a query needs them and keeps them:
+// "ms_decoded_median"/"ms50_decoded_median" time the same rankings with
+// the postings decoded again each run (the loaded files are kept).
 import { execFileSync } from "node:child_process";
 import { statSync } from "node:fs";
 import { join, dirname } from "node:path";
@@ -31,11 +35,12 @@ async function main([publicDir, lang, ...queries]) {
       execFileSync(process.execPath, [join(here, "cli.mjs"), publicDir, lang, q, "--limit", "10"], { encoding: "utf8" }),
     );
     if (cold.error) throw new Error(`${q}: ${cold.error}`);
-    const timed = async (limit) => {
+    const timed = async (limit, decode) => {
       const hits = await site.index.search(q, { limit }); // loads the shards
       const times = [];
       for (let i = 0; i < RUNS; i++) {
         site.index.hitCache = null; // rank again
+        if (decode) await forgetPostings(site.index);
         const t0 = process.hrtime.bigint();
         await site.index.search(q, { limit });
         times.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -46,6 +51,8 @@ async function main([publicDir, lang, ...queries]) {
     const round = (ms) => Math.round(ms * 100) / 100;
     const { times } = await timed(5);
     const { hits, times: times50 } = await timed(50);
+    const { times: decoded } = await timed(5, true);
+    const { times: decoded50 } = await timed(50, true);
     // Files of the first screen: the cold CLI reads them first.
     let n = 0, acc = 0;
     for (const f of cold.files) {
@@ -65,9 +72,18 @@ async function main([publicDir, lang, ...queries]) {
         ms_median: round(times[times.length >> 1]),
         ms_max: round(times[times.length - 1]),
         ms50_median: round(times50[times50.length >> 1]),
+        ms_decoded_median: round(decoded[decoded.length >> 1]),
+        ms50_decoded_median: round(decoded50[decoded50.length >> 1]),
       }) + "\n",
     );
   }
+}
+
+// Drops the decoded postings of every shard the index has loaded (the
+// client decodes a term's postings on first use; see postings() in
+// search.js), so the next query decodes them again.
+async function forgetPostings(index) {
+  for (const shard of index.shards.values()) for (const entry of (await shard).dict.values()) entry.list = null;
 }
 
 // A read's bytes: the whole file, or a range "NAME#bytes=A-B".
