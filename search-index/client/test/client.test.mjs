@@ -302,13 +302,22 @@ for (const lang of ["zh", "en"]) cargoExample("scale", [join(repoRoot, "site", "
 
 test("the first k hits are the top k of the whole ranking (score, then document)", async () => {
   const { openSite } = await import(cli);
-  for (const [lang, q] of [["zh", "工作"], ["zh", "基层组织"], ["zh", "党"], ["en", "the"], ["en", "work"], ["en", "party members"]]) {
+  // Rankings on other indexes first: the optimizing compiler then sees a
+  // fresh index's first ranking (which decodes its postings) in a state
+  // where, with the ranking's arrays read by closures, it once missed
+  // heading hits (see anyPosition in search.js).
+  const others = [[site, "zh", "信访接待"], [site, "en", "educat"], [tiered, "zh", "学"], [tiered, "en", "petitions"],
+    [site, "zh", "HTTP 请求"], [tiered, "zh", "信访"]];
+  for (const [dir, lang, q] of others) for (let i = 0; i < 3; i++) await openSite(dir, lang).index.results(q, { limit: 10 });
+  const queries = [["zh", "工作"], ["zh", "基层组织"], ["zh", "党"], ["en", "the"], ["en", "work"], ["en", "party members"]];
+  for (const [lang, q] of [...queries, ...queries, ...queries]) {
     const { index } = openSite(many, lang);
     const entry = await index.ready();
     const shards = await Promise.all(entry.shards.map((_, i) => index.shard(i, "shards")));
     const toks = GS.parseQuery(q, entry.stem);
     const key = (hits) => hits.map((h) => [h.doc, h.score, h.block, [...h.terms]]);
     const all = index.rank(entry, toks, shards, 100000);
+    assert.deepEqual(key(index.rank(entry, toks, shards, 100000)), key(all), `${q}: first and second ranking`);
     assert.ok(all.length > 40, `${q}: ${all.length} hits`);
     for (let i = 1; i < all.length; i++) {
       const [a, b] = [all[i - 1], all[i]];
