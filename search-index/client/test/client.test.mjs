@@ -305,7 +305,7 @@ test("the first k hits are the top k of the whole ranking (score, then document)
   // Rankings on other indexes first: the optimizing compiler then sees a
   // fresh index's first ranking (which decodes its postings) in a state
   // where, with the ranking's arrays read by closures, it once missed
-  // heading hits (see anyPosition in search.js).
+  // heading hits (see positionsIn() in search.js).
   const others = [[site, "zh", "信访接待"], [site, "en", "educat"], [tiered, "zh", "学"], [tiered, "en", "petitions"],
     [site, "zh", "HTTP 请求"], [tiered, "zh", "信访"]];
   for (const [dir, lang, q] of others) for (let i = 0; i < 3; i++) await openSite(dir, lang).index.results(q, { limit: 10 });
