@@ -807,11 +807,14 @@
     var slot = this.slot && this.slot.length === n ? this.slot : (this.slot = new Int32Array(n).fill(-1));
     var tokIdf = [], complete = true, maxDf = 0, heads = [];
     // Candidates and their postings first: their sizes bound the states.
-    var cands = [], nPost = 0, nHits = 0;
+    // Candidate number c is candTerms[c] with postings candLists[c].
+    var cands = [], candTerms = [], candLists = [], nPost = 0, nHits = 0;
     for (var ti = 0; ti < nt; ti++) {
       cands.push(candidates(shards, toks[ti]));
       for (var ci = 0; ci < cands[ti].length; ci++) {
         var list = postings(cands[ti][ci].entry);
+        candTerms.push(cands[ti][ci].term);
+        candLists.push(list);
         nPost += list.n;
         nHits += list.block.length;
       }
@@ -824,15 +827,13 @@
     var ppHead = scratch(this, "rkPpHead", Int32Array, nPost), ppNext = scratch(this, "rkPpNext", Int32Array, nHits);
     var ppBlock = scratch(this, "rkPpBlock", Int32Array, nHits), ppTok = scratch(this, "rkPpTok", Int32Array, nHits);
     var ppCand = scratch(this, "rkPpCand", Int32Array, nHits), ppAt = scratch(this, "rkPpAt", Int32Array, nHits);
-    var candTerms = [], candLists = [], nst = 0, nTerm = 0, nHit = 0, nPp = 0;
+    var nst = 0, nTerm = 0, nHit = 0, nPp = 0, cand = -1;
     try {
       for (ti = 0; ti < nt; ti++) {
         var best = 0;
         for (ci = 0; ci < cands[ti].length; ci++) {
-          var c = cands[ti][ci], w = idf(n, c.entry.df) * c.weight, cand = candTerms.length;
-          list = postings(c.entry);
-          candTerms.push(c.term);
-          candLists.push(list);
+          var c = cands[ti][ci], w = idf(n, c.entry.df) * c.weight;
+          list = candLists[++cand];
           if (c.entry.df > list.n) complete = false;
           if (certify) heads[ti] = { list: list, complete: c.entry.df <= list.n, w: w };
           if (c.entry.df > maxDf) maxDf = c.entry.df;
@@ -929,8 +930,7 @@
           if (seen[t] !== block) { seen[t] = block; co += tokIdf[t]; }
         }
         for (i = 0; i < nt; i++) seen[i] = -1;
-        var hasPos = false;
-        for (var k = ppHead[si]; k >= 0; k = ppNext[k]) if (ppBlock[k] === block) { hasPos = true; break; }
+        var hasPos = anyPosition(hits, si, block, Infinity);
         if (block === 0) { if (hasPos) titleP = phraseIn(si, 0, false); continue; }
         var hp = hasPos ? phraseIn(si, block, true) : 0;
         co /= total;
