@@ -254,9 +254,11 @@
   /** Decodes a shard payload (base64 string of an uncompressed shard) into
    * a dictionary; postings are decoded lazily per term. Throws
    * SearchDataError on damage. */
-  function decodeShard(name, payload) { return decodeShardBytes(name, bytesOf(name, payload)); }
+  function decodeShard(name, payload, k) { return decodeShardBytes(name, bytesOf(name, payload), k); }
 
-  function decodeShardBytes(name, bytes) {
+  /* k: postings a head keeps (entry.k); a head term in more documents
+   * has a deep record. */
+  function decodeShardBytes(name, bytes, k) {
     // "GS2": a shard; "GH2": a head shard (df and the best postings only).
     var head = bytes.length >= 3 && bytes[0] === 71 && bytes[1] === 72 && bytes[2] === 50;
     if (bytes.length < 7 || bytes[0] !== 71 || (bytes[1] !== 83 && !head) || bytes[2] !== 50) throw SearchDataError("search file " + name + " is not a shard of this version");
@@ -279,7 +281,7 @@
       var dict = new Map(), at = r.at;
       for (t = 0; t < n; t++) {
         if (at + lens[t] > bytes.length) throw SearchDataError("postings past end");
-        dict.set(terms[t], { bytes: bytes, at: at, end: at + lens[t], list: null, head: head, df: 0 });
+        dict.set(terms[t], { bytes: bytes, at: at, end: at + lens[t], list: null, head: head, k: k, df: 0 });
         at += lens[t];
       }
       if (at !== bytes.length) throw SearchDataError("length mismatch");
@@ -298,7 +300,11 @@
    * (in a head shard, more than the postings it keeps). */
   function postings(entry) {
     if (entry.list) return entry.list;
-    var r = new Reader(entry.bytes, entry.at, entry.end), df = r.varint(), n = entry.head ? r.varint() : df, d = 0;
+    var r = new Reader(entry.bytes, entry.at, entry.end), df = r.varint(), d = 0;
+    // A head shard's term in more than k documents: its deep record's
+    // length first (see deepRecords).
+    if (entry.head && entry.k && df > entry.k) r.varint();
+    var n = entry.head ? r.varint() : df;
     if (n > df) throw SearchDataError("more postings than documents");
     // Typed arrays sized by the bytes (every block and every position
     // takes at least one), cut to length at the end: decoding makes no
@@ -428,8 +434,9 @@
     var self = this;
     if (!self.entryPromise) {
       self.entryPromise = self.file(self.entryName).then(function (e) {
-        if (!e || e.v !== 4 || !Array.isArray(e.shards) || !Array.isArray(e.res) ||
-            (e.heads !== undefined && !(Array.isArray(e.heads) && e.heads.length && Array.isArray(e.meta) && e.meta.length && e.k > 0))) {
+        if (!e || e.v !== 5 || !Array.isArray(e.shards) || !Array.isArray(e.res) ||
+            (e.heads !== undefined && !(Array.isArray(e.heads) && e.heads.length && Array.isArray(e.meta) && e.meta.length && e.mg > 0 && e.k > 0 &&
+              Array.isArray(e.deep) && e.kd >= e.k))) {
           throw SearchDataError("search entry " + self.entryName + " is not of a supported version");
         }
         self.entry = e;
@@ -448,8 +455,9 @@
       var p = self.file(name).then(function (payload) {
         return inflate(name, bytesOf(name, payload));
       }).then(function (bytes) {
-        var d = decodeShardBytes(name, bytes);
+        var d = decodeShardBytes(name, bytes, self.entry.k);
         if (d.head !== heads) throw SearchDataError("search file " + name + " is not a shard of this version");
+        d.index = i;
         return d;
       });
       p.catch(function () { self.shards.delete(name); });
@@ -458,25 +466,44 @@
     return self.shards.get(name);
   };
 
-  /* Result bundle i: [[doc, first block, url, title, section, records]];
-   * with kind "meta", metadata bundle i: [first doc, [paths], [[url,
-   * title, path index]]]. */
-  Index.prototype.bundle = function (i, kind) {
-    var meta = kind === "meta", self = this, name = meta ? "m." + self.entry.meta[i][1] + ".js" : "r." + self.entry.res[i][2] + ".js";
+  /* Result bundle i of a plain index: [[doc, first block, url, title,
+   * section, records]]. */
+  Index.prototype.bundle = function (i) {
+    var self = this, name = "r." + self.entry.res[i][2] + ".js";
     if (!self.bundles.has(name)) {
       var p = self.file(name).then(function (payload) {
         return inflate(name, bytesOf(name, payload));
       }).then(function (bytes) {
         try { var v = JSON.parse(utf8.decode(bytes)); } catch (e) { v = null; }
-        if (!Array.isArray(v) || (meta && !(typeof v[0] === "number" && Array.isArray(v[1]) && Array.isArray(v[2]) && typeof v[3] === "number"))) {
-          throw SearchDataError("search file " + name + " is damaged (bad result data)");
-        }
+        if (!Array.isArray(v)) throw SearchDataError("search file " + name + " is damaged (bad result data)");
         return v;
       });
       p.catch(function () { self.bundles.delete(name); });
       self.bundles.set(name, p);
     }
     return self.bundles.get(name);
+  };
+
+  /* The metadata record of a tiered index holding document `doc` (format.rs
+   * meta_record): [first doc, [paths], [[url, title, path index, record
+   * lengths]], first record offset], read by range. entry.meta lists each
+   * file's first document, hash and record lengths; a record holds
+   * entry.mg documents. */
+  Index.prototype.metaOf = function (doc) {
+    var entry = this.entry, f = entry.meta[fileOf(entry.meta, doc)], g = Math.floor((doc - f[0]) / entry.mg);
+    var name = "m." + f[1] + ".js", lens = f[2], off = payloadStart(name);
+    if (!Array.isArray(lens) || !(g >= 0 && g < lens.length)) throw SearchDataError("search entry " + this.entryName + " is damaged");
+    for (var i = 0; i < g; i++) off += lens[i];
+    var first = f[0] + g * entry.mg;
+    return this.ranged(name, off, lens[g], function (text) {
+      return inflate(name, bytesOf(name, text)).then(function (bytes) {
+        try { var v = JSON.parse(utf8.decode(bytes)); } catch (e) { v = null; }
+        if (!Array.isArray(v) || v[0] !== first || !Array.isArray(v[1]) || !Array.isArray(v[2]) || typeof v[3] !== "number") {
+          throw SearchDataError("search file " + name + " is damaged (bad result data)");
+        }
+        return v;
+      });
+    });
   };
 
   /* Where the excerpt records of the documents of metadata bundle `b`
@@ -508,17 +535,10 @@
   };
 
   /* One excerpt record of a tiered index, [doc, first block, records]:
-   * bytes off..off+len of result file i. Read by range when the loader
-   * can (http(s) with fetch, the CLI), else from the whole file. */
+   * bytes off..off+len of result file i. */
   Index.prototype.record = function (i, doc, first, off, len) {
-    var self = this, name = "r." + self.entry.res[i][2] + ".js", key = name + "#" + off;
-    if (self.bundles.has(key)) return self.bundles.get(key);
-    function slice(payload) {
-      var at = off - payloadStart(name);
-      if (typeof payload !== "string" || at < 0 || !(len > 0) || at + len > payload.length) throw SearchDataError("search file " + name + " is damaged (record out of range)");
-      return payload.slice(at, at + len);
-    }
-    function decode(text) {
+    var name = "r." + this.entry.res[i][2] + ".js";
+    return this.ranged(name, off, len, function (text) {
       return inflate(name, bytesOf(name, text)).then(function (bytes) {
         try { var v = JSON.parse(utf8.decode(bytes)); } catch (e) { v = null; }
         if (!Array.isArray(v) || v[0] !== doc || v[1] !== first || !Array.isArray(v[2]) || !v[2].length) {
@@ -526,6 +546,19 @@
         }
         return v;
       });
+    });
+  };
+
+  /* Bytes off..off+len of file `name` (a record: result or deep), decoded
+   * by decode(text), once. Read by range when the loader can (http(s)
+   * with fetch, the CLI), else from the whole file. */
+  Index.prototype.ranged = function (name, off, len, decode) {
+    var self = this, key = name + "#" + off;
+    if (self.bundles.has(key)) return self.bundles.get(key);
+    function slice(payload) {
+      var at = off - payloadStart(name);
+      if (typeof payload !== "string" || at < 0 || !(len > 0) || at + len > payload.length) throw SearchDataError("search file " + name + " is damaged (record out of range)");
+      return payload.slice(at, at + len);
     }
     function whole() { return self.file(name).then(function (payload) { return decode(slice(payload)); }); }
     var p;
@@ -550,6 +583,52 @@
     p.catch(function () { self.bundles.delete(key); });
     self.bundles.set(key, p);
     return p;
+  };
+
+  /* Where the deep records of head shard `shard`'s terms lie: term →
+   * [offset from the first record of the shard, length]. Records are back
+   * to back in term order, one per term in more than k documents. */
+  function deepOffsets(shard, k) {
+    if (shard.deepAt) return shard.deepAt;
+    var out = new Map(), off = 0;
+    for (var t = 0; t < shard.terms.length; t++) {
+      var e = shard.dict.get(shard.terms[t]), r = new Reader(e.bytes, e.at, e.end), df = r.varint();
+      if (df > k) { var len = r.varint(); out.set(shard.terms[t], [off, len]); off += len; }
+    }
+    shard.deepAt = out;
+    return out;
+  }
+
+  /* Deeper lists for the exact terms of `toks` (format.rs DEEP_DOCS): each
+   * term in more than k documents has the postings of its best kd
+   * documents in a record of a d.HASH.js file, read by range. The record
+   * takes the place of the term's head in its (cached) head shard: a
+   * deeper list proves at least what the head did. */
+  Index.prototype.deepen = function (shards, toks) {
+    var self = this, entry = self.entry;
+    return Promise.all(toks.map(function (tok) {
+      for (var i = 0; i < shards.length; i++) {
+        var shard = shards[i], e = shard.dict.get(tok.term);
+        if (!e) continue;
+        if (e.deep) return null;
+        var at = deepOffsets(shard, entry.k).get(tok.term);
+        if (!at) return null;
+        var h = entry.heads[shard.index], hash = h && entry.deep[h[2]];
+        if (typeof hash !== "string" || !(h[3] >= 0)) throw SearchDataError("search entry " + self.entryName + " is damaged");
+        var name = "d." + hash + ".js";
+        return self.ranged(name, payloadStart(name) + h[3] + at[0], at[1], function (text) {
+          var bytes = bytesOf(name, text), sum = bytes.length >= 4 ? (bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24) >>> 0 : -1;
+          if (fnv32(bytes, 4) !== sum) throw SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site");
+          return bytes;
+        }).then(function (bytes) {
+          var deep = { bytes: bytes, at: 4, end: bytes.length, list: null, head: true, deep: true, df: 0 };
+          var head = postings(e), list = postings(deep);
+          if (deep.df !== e.df || list.n < Math.min(e.df, entry.kd) || list.n < head.n) throw SearchDataError("search file " + name + " is damaged (bad deep record)");
+          shard.dict.set(tok.term, deep);
+        });
+      }
+      return null;
+    }));
   };
 
   // The file of `list` (sorted by first key) holding `key`: the last one
@@ -617,12 +696,13 @@
       var cache = self.hitCache || (self.hitCache = new Map()), hit = cache.get(query);
       if (hit && (hit.length >= limit || hit.all)) return withTotal(hit.slice(0, limit), hit);
       // One token and a short list: the head shards hold its best postings
-      // (exact for one term; see format.rs).
-      var heads = entry.heads && toks.length === 1 && limit <= entry.k;
+      // (exact for one term; see format.rs), the deep records its next best.
+      var heads = entry.heads && toks.length === 1 && limit <= entry.kd;
       // A few exact tokens (a Chinese word of 3-4 characters is 2-3
-      // bigrams): try the head shards, and keep their ranking only as far
-      // as rank() can prove it (see certified()); else read the full shards.
-      var multi = entry.heads && !heads && toks.length > 1 && toks.length <= 3 && limit <= entry.k &&
+      // bigrams): try the head shards, then the deep records, and keep
+      // their ranking only as far as rank() can prove it (see
+      // certified()); else read the full shards.
+      var multi = entry.heads && !heads && toks.length > 1 && toks.length <= 3 && limit <= entry.kd &&
         toks.every(function (t) { return !t.prefixes.length && !t.stemOf; });
       function keepRanked(ranked) {
         cache.delete(query);
@@ -644,20 +724,31 @@
       }
       function full() {
         return load(heads ? "heads" : "shards").then(function (shards) {
-          var keep = heads ? entry.k : Math.max(limit, HITS_KEPT), ranked = self.rank(entry, toks, shards, keep);
-          // All hits known: fewer than asked for, from complete postings.
-          ranked.all = ranked.length < keep && (!heads || ranked.complete);
-          return keepRanked(ranked);
+          // Past the head's k results, the deep record's.
+          var deep = heads && limit > entry.k;
+          return Promise.resolve(deep ? self.deepen(shards, toks) : null).then(function () {
+            var keep = heads ? (deep ? entry.kd : entry.k) : Math.max(limit, HITS_KEPT), ranked = self.rank(entry, toks, shards, keep);
+            // All hits known: fewer than asked for, from complete postings.
+            ranked.all = ranked.length < keep && (!heads || ranked.complete);
+            return keepRanked(ranked);
+          });
         });
       }
       if (!multi) return full();
       return load("heads").then(function (shards) {
-        var ranked = self.rank(entry, toks, shards, entry.k, true);
-        if (ranked.complete) { ranked.all = ranked.length < entry.k; return keepRanked(ranked); }
-        if (ranked.certified < limit) return full();
-        var sure = withTotal(ranked.slice(0, ranked.certified), ranked);
-        sure.complete = false;
-        return keepRanked(sure);
+        // What the lists prove (deep: after reading the deep records), or
+        // null when they prove too little.
+        function proven(deep) {
+          var ranked = self.rank(entry, toks, shards, deep ? entry.kd : entry.k, true);
+          if (ranked.complete) { ranked.all = ranked.length < (deep ? entry.kd : entry.k); return keepRanked(ranked); }
+          if (ranked.certified < limit) return null;
+          var sure = withTotal(ranked.slice(0, ranked.certified), ranked);
+          sure.complete = false;
+          return keepRanked(sure);
+        }
+        var fromHeads = limit <= entry.k ? proven(false) : null;
+        if (fromHeads) return fromHeads;
+        return self.deepen(shards, toks).then(function () { return proven(true) || full(); });
       });
     });
   };
@@ -1054,7 +1145,7 @@
         // Tiered: display data from the metadata bundle, the excerpt
         // from one record read by range.
         if (entry.meta) {
-          return self.bundle(fileOf(entry.meta, h.doc), "meta").then(function (b) {
+          return self.metaOf(h.doc).then(function (b) {
             var m = metaRow(b, h.doc), recs = self.recordsOf(b)[h.doc - b[0]], r = recs[0];
             for (var i = 1; i < recs.length && recs[i][0] <= block; i++) r = recs[i];
             return self.record(bundleOf(entry.res, h.doc, r[0]), h.doc, r[0], r[1], r[2]).then(function (seg) {
@@ -1107,7 +1198,7 @@
       return self.search(query, { limit: offset + limit }).then(function (all) {
         var hits = all.slice(offset);
         return Promise.all(hits.map(function (h) {
-          return self.bundle(fileOf(entry.meta, h.doc), "meta").then(function (b) {
+          return self.metaOf(h.doc).then(function (b) {
             var m = metaRow(b, h.doc);
             return {
               url: pageUrl(m.url, opts), title: m.title, section: m.section, heading: "", excerpt: "",

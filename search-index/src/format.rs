@@ -25,11 +25,19 @@
 //!   heading hits, then impact). A one-token query ranks its first
 //!   [`HEAD_DOCS`] results from head shards alone; other queries read the
 //!   full shards.
-//! * `m.HASH.js` — a metadata bundle: url, title and section path of a
-//!   contiguous run of documents, base64 of deflated JSON `[first doc,
+//! * `m.HASH.js` — metadata records: url, title and section path of
+//!   [`META_GROUP`] documents each, base64 of deflated JSON `[first doc,
 //!   [section path, ...], [[url, title, path index, record lengths], ...],
-//!   first record offset]`. The search box shows the first screen (titles,
-//!   paths) from these, then fills in the excerpts from the result files.
+//!   first record offset]`, back to back in the file's string literal and
+//!   read by range like excerpt records (the entry lists each file's first
+//!   document and its records' lengths). The search box shows the first
+//!   screen (titles, paths) from these, then fills in the excerpts from the
+//!   result files.
+//! * `d.HASH.js` — deep records, read by range: for each term in more than
+//!   [`HEAD_DOCS`] documents, its [`DEEP_DOCS`] best postings (see
+//!   [`deep_record`]), in term order; the entry gives each head shard the
+//!   file and offset of its terms' records, and the head shard each
+//!   record's length.
 //! * On a tiered index `r.HASH.js` holds excerpt *records* (see
 //!   [`ranged_results`]): each one document's blocks, deflated and
 //!   base64-encoded on its own, back to back in the file's one string
@@ -38,8 +46,10 @@
 //!   metadata bundle gives), or slices it out of the whole file where
 //!   ranges are not served (`file://`, servers that answer 200).
 //! * A Chinese word of 2–3 bigrams ranks from head shards too when the
-//!   client can prove its first screen from them (`certified` in search.js `rank`);
-//!   otherwise it reads the full shards.
+//!   client can prove its first results from them (`certified` in search.js
+//!   `rank`), else from the deep records when they prove them; otherwise
+//!   it reads the full shards. A one-token query past the head's
+//!   [`HEAD_DOCS`] results ("more results") ranks from its deep record.
 //!
 //! The split of the file budget between shards and result bundles minimises
 //! the bytes of a typical query (see `allocate`).
@@ -52,20 +62,38 @@ use crate::SearchError;
 use crate::index::{DocPosting, Inverted};
 use serde_json::{Value, json};
 
-pub const FORMAT_VERSION: u64 = 4;
+pub const FORMAT_VERSION: u64 = 5;
 const MAGIC: [u8; 3] = *b"GS2";
 const MAGIC_HEAD: [u8; 3] = *b"GH2";
 
 /// Postings a head shard keeps per term (enough for two screens of 5).
 pub const HEAD_DOCS: usize = 10;
-/// Sites whose raw postings exceed this get head shards and metadata
-/// bundles (the Rust book, ~224 pages, has ~1 MB; 10,000 pages ~30 MB).
+/// Postings a deep record keeps per term (those of [`HEAD_DOCS`] and the
+/// next best): "more results" in the search box ranks 50 hits (search.js
+/// `HITS_KEPT`), and a Chinese word of two or three bigrams may need more
+/// than a head to prove its first results. Every term in more than
+/// [`HEAD_DOCS`] documents has one, in a `d.HASH.js` file read by range.
+pub const DEEP_DOCS: usize = 50;
+/// Files of deep records, and the raw size aimed at for one: they are read
+/// by range, so their size matters only where ranges are not served.
+const DEEP_FILES: usize = 10;
+const DEEP_TARGET_BYTES: usize = 64 * 1024;
+/// Sites whose raw postings exceed this get head shards, deep records and
+/// metadata records (the Rust book, ~224 pages, has ~1 MB; 10,000 pages
+/// ~30 MB).
 const TIER_MIN_POSTINGS_BYTES: usize = 6 << 20;
-/// Raw sizes aimed at for head shards and metadata bundles: both are read
-/// by the first screen, so they get many small files.
-const HEAD_TARGET_BYTES: usize = 24 * 1024;
-const META_TARGET_BYTES: usize = 16 * 1024;
-/// At most this share of the file budget goes to the two tiers.
+/// Raw size aimed at for a head shard: a one-word query reads one whole
+/// (a word of two or three bigrams, two or three), so heads get many small
+/// files. At 10,000 pages a language 12 KB gives about 100 of them, 11 KB
+/// each on disk (24 KB, the earlier size, read 20 KB a head).
+const HEAD_TARGET_BYTES: usize = 12 * 1024;
+/// Documents per metadata record: a result reads one record, and the
+/// entry, which every query reads, carries each record's length.
+pub const META_GROUP: usize = 16;
+/// Metadata files are read by range: their size matters only where ranges
+/// are not served.
+const META_TARGET_BYTES: usize = 64 * 1024;
+/// At most this share of the file budget goes to head shards and metadata.
 const TIER_MAX_FILES: usize = 110;
 
 /// Smallest useful sizes (before compression); on big sites files grow so
@@ -366,13 +394,15 @@ fn decode_postings(data: &[u8]) -> Result<Vec<DocPosting>, SearchError> {
 /// A posting by reference: (doc, impact, encoded blocks).
 type PostingRef<'a> = (u32, u8, &'a [u8]);
 
-/// The [`HEAD_DOCS`] best postings of term `t` for a one-term query, by
-/// document. The client's score of a one-term query is, per document,
-/// `2.2·impact/255 + 3.5·[title hit] + 2.5·[heading hit]` (see `rank` in
-/// search.js): the order here is the same, ties to the lower document.
-fn head_postings(inv: &Inverted, t: usize) -> Vec<PostingRef<'_>> {
+/// The best postings of term `t` for a one-term query: its head (the
+/// [`HEAD_DOCS`] best) and, for a term in more documents than that, its
+/// deep list (the [`DEEP_DOCS`] best), each by document. The client's
+/// score of a one-term query is, per document, `2.2·impact/255 +
+/// 3.5·[title hit] + 2.5·[heading hit]` (see `rank` in search.js): the
+/// order here is the same, ties to the lower document.
+fn best_postings(inv: &Inverted, t: usize) -> (Vec<PostingRef<'_>>, Vec<PostingRef<'_>>) {
     if inv.df(t) <= HEAD_DOCS {
-        return inv.postings(t).collect();
+        return (inv.postings(t).collect(), Vec::new());
     }
     // Sort key, best first: 2.2·impact/255 < 2.5 < 3.5, so the flags
     // dominate as in the client; then the lower document.
@@ -384,10 +414,44 @@ fn head_postings(inv: &Inverted, t: usize) -> Vec<PostingRef<'_>> {
             (std::cmp::Reverse(key), p.0, p)
         })
         .collect();
-    keyed.select_nth_unstable_by_key(HEAD_DOCS - 1, |k| (k.0, k.1));
-    let mut head: Vec<PostingRef<'_>> = keyed[..HEAD_DOCS].iter().map(|k| k.2).collect();
-    head.sort_by_key(|p| p.0);
-    head
+    if keyed.len() > DEEP_DOCS {
+        keyed.select_nth_unstable_by_key(DEEP_DOCS - 1, |k| (k.0, k.1));
+        keyed.truncate(DEEP_DOCS);
+    }
+    keyed.sort_unstable_by_key(|k| (k.0, k.1));
+    let mut deep: Vec<PostingRef<'_>> = keyed.iter().map(|k| k.2).collect();
+    let mut head = deep[..HEAD_DOCS].to_vec();
+    head.sort_unstable_by_key(|p| p.0);
+    deep.sort_unstable_by_key(|p| p.0);
+    (head, deep)
+}
+
+/// A deep record (see [`DEEP_DOCS`]): FNV-1a-32 (LE) of the rest, then
+/// the postings as [`encode_head_postings`] writes them (without a record
+/// length), base64-encoded with padding.
+fn deep_record(df: usize, deep: &[PostingRef<'_>]) -> String {
+    let mut body = Vec::with_capacity(16 + deep.iter().map(|p| p.2.len() + 4).sum::<usize>());
+    encode_head_postings(df, None, deep, &mut body);
+    let mut out = fnv32(&body).to_le_bytes().to_vec();
+    out.extend_from_slice(&body);
+    base64(&out)
+}
+
+/// Decodes one deep record (the bytes of its range in a `d.HASH.js` file):
+/// (document frequency, postings). Errors on any damage.
+pub fn decode_deep_record(range: &[u8]) -> Result<(usize, Vec<DocPosting>), SearchError> {
+    let text = std::str::from_utf8(range).map_err(|_| SearchError::Corrupt("record not ASCII"))?;
+    let blob = unbase64(text)?;
+    if blob.len() < 4 || fnv32(&blob[4..]).to_le_bytes() != blob[..4] {
+        return Err(SearchError::Corrupt("checksum mismatch"));
+    }
+    let mut k = 4;
+    let df = get_varint(&blob, &mut k)? as usize;
+    let postings = decode_postings(&blob[k..])?;
+    if postings.len() > df {
+        return Err(SearchError::Corrupt("more postings than documents"));
+    }
+    Ok((df, postings))
 }
 
 /// (title hit, heading hit) of an encoded block list: kept positions are
@@ -425,8 +489,10 @@ fn hits_of(data: &[u8]) -> (bool, bool) {
 }
 
 /// Bytes [`encode_head_postings`] writes.
-fn head_postings_len(df: usize, head: &[PostingRef<'_>]) -> usize {
-    let mut n = varint_len(df as u64) + varint_len(head.len() as u64);
+fn head_postings_len(df: usize, deep_len: Option<usize>, head: &[PostingRef<'_>]) -> usize {
+    let mut n = varint_len(df as u64)
+        + deep_len.map_or(0, |l| varint_len(l as u64))
+        + varint_len(head.len() as u64);
     let mut prev = 0;
     for (i, &(doc, _, data)) in head.iter().enumerate() {
         n += varint_len(u64::from(if i == 0 { doc } else { doc - prev })) + 1 + data.len();
@@ -435,10 +501,20 @@ fn head_postings_len(df: usize, head: &[PostingRef<'_>]) -> usize {
     n
 }
 
-/// `varint df`, `varint n`, n × (`varint doc delta`, `u8 impact`, block
-/// list): the postings format with the document frequency in front.
-fn encode_head_postings(df: usize, head: &[PostingRef<'_>], out: &mut Vec<u8>) {
+/// `varint df`, in a head shard and for a term with a deep record
+/// (`df` > [`HEAD_DOCS`]) `varint` that record's length, then `varint n`,
+/// n × (`varint doc delta`, `u8 impact`, block list): the postings format
+/// with the document frequency in front.
+fn encode_head_postings(
+    df: usize,
+    deep_len: Option<usize>,
+    head: &[PostingRef<'_>],
+    out: &mut Vec<u8>,
+) {
     put_varint(out, df as u64);
+    if let Some(len) = deep_len {
+        put_varint(out, len as u64);
+    }
     put_varint(out, head.len() as u64);
     let mut prev = 0;
     for (i, &(doc, impact, data)) in head.iter().enumerate() {
@@ -451,21 +527,27 @@ fn encode_head_postings(df: usize, head: &[PostingRef<'_>], out: &mut Vec<u8>) {
 
 /// Head shard blob: as [`encode_shard`] with magic `"GH2"` and each term's
 /// postings as [`encode_head_postings`] writes them.
-fn encode_head_shard(
-    inv: &Inverted,
-    range: std::ops::Range<usize>,
-    heads: &[Vec<PostingRef<'_>>],
-) -> Vec<u8> {
+fn encode_head_shard(inv: &Inverted, range: std::ops::Range<usize>, best: &[Best<'_>]) -> Vec<u8> {
     term_blob(MAGIC_HEAD, inv, range, |t, out| {
-        encode_head_postings(inv.df(t), &heads[t], out)
+        let b = &best[t];
+        let deep_len = (inv.df(t) > HEAD_DOCS).then_some(b.deep.len());
+        encode_head_postings(inv.df(t), deep_len, &b.head, out)
     })
 }
 
-/// Decodes a head shard blob (deflated as on disk, or not): (term,
-/// document frequency, head postings). Errors on any damage.
-pub fn decode_head_shard(
-    blob: &[u8],
-) -> Result<Vec<(String, usize, Vec<DocPosting>)>, SearchError> {
+/// A term's head postings and its deep record ("" when it has none).
+struct Best<'a> {
+    head: Vec<PostingRef<'a>>,
+    deep: String,
+}
+
+/// A head shard's term: (term, document frequency, the length of its deep
+/// record if it has one, head postings).
+pub type HeadTerm = (String, usize, Option<usize>, Vec<DocPosting>);
+
+/// Decodes a head shard blob (deflated as on disk, or not). Errors on any
+/// damage.
+pub fn decode_head_shard(blob: &[u8]) -> Result<Vec<HeadTerm>, SearchError> {
     let raw;
     let blob = if !blob.starts_with(&MAGIC_HEAD) && blob.first() == Some(&0x78) {
         raw = inflate(blob)?;
@@ -477,11 +559,16 @@ pub fn decode_head_shard(
     for (term, data) in shard_entries(blob, MAGIC_HEAD, "not a head shard")? {
         let mut k = 0;
         let df = get_varint(data, &mut k)? as usize;
+        let deep_len = if df > HEAD_DOCS {
+            Some(get_varint(data, &mut k)? as usize)
+        } else {
+            None
+        };
         let postings = decode_postings(&data[k..])?;
-        if postings.len() > df {
-            return Err(SearchError::Corrupt("more head postings than documents"));
+        if postings.len() > df || postings.len() < df.min(HEAD_DOCS) {
+            return Err(SearchError::Corrupt("wrong number of head postings"));
         }
-        out.push((term, df, postings));
+        out.push((term, df, deep_len, postings));
     }
     Ok(out)
 }
@@ -749,6 +836,45 @@ fn ranged_results(inv: &Inverted, first_block: &[u32], n_docs: usize, max_files:
     r
 }
 
+/// One metadata record (documents `range` of a tiered index): the JSON
+/// `[first doc, [section path, ...], [[url, title, path index, record
+/// lengths], ...], first record offset]`, deflated and base64-encoded (see
+/// [`Ranged::doc_lens`] for the record lengths).
+fn meta_record(docs: &[DocMeta<'_>], r: &Ranged, range: std::ops::Range<usize>) -> String {
+    let mut paths: Vec<&[String]> = Vec::new();
+    let rows: Vec<Value> = range
+        .clone()
+        .map(|d| {
+            let m = &docs[d];
+            let k = paths
+                .iter()
+                .position(|p| *p == m.section_path)
+                .unwrap_or_else(|| {
+                    paths.push(m.section_path);
+                    paths.len() - 1
+                });
+            json!([m.url, m.title, k, r.doc_lens(d)])
+        })
+        .collect();
+    let first_offset = r.offset[r.doc_start[range.start]];
+    let text = js_json(&json!([range.start, paths, rows, first_offset]));
+    base64(&deflate(text.as_bytes()))
+}
+
+/// Decodes one metadata record (the bytes of its range in an `m.HASH.js`
+/// file). Errors on any damage.
+pub fn decode_meta_record(range: &[u8]) -> Result<Value, SearchError> {
+    let text = std::str::from_utf8(range).map_err(|_| SearchError::Corrupt("record not ASCII"))?;
+    let v: Value = serde_json::from_slice(&inflate(&unbase64(text)?)?)
+        .map_err(|_| SearchError::Corrupt("record not JSON"))?;
+    let ok = v[0].is_u64() && v[1].is_array() && v[2].is_array() && v[3].is_u64();
+    if ok {
+        Ok(v)
+    } else {
+        Err(SearchError::Corrupt("bad metadata record"))
+    }
+}
+
 /// Result bundles a plain index's first screen reads (see [`allocate`]).
 const RESULTS_READ: f64 = 5.0;
 /// As [`RESULTS_READ`], for a tiered index (records read by range).
@@ -838,15 +964,26 @@ pub fn write_index_with(
     // their files from the budget first.
     let tiers = tiered(sizes.iter().sum(), tiers);
     let mut budget = MAX_FILES - 1;
-    let (heads, head_sizes) = if tiers {
-        let heads: Vec<Vec<PostingRef<'_>>> = (0..inv.terms.len())
+    let (best, head_sizes) = if tiers {
+        let best: Vec<Best<'_>> = (0..inv.terms.len())
             .into_par_iter()
-            .map(|t| head_postings(inv, t))
+            .map(|t| {
+                let (head, deep) = best_postings(inv, t);
+                let deep = if deep.is_empty() {
+                    String::new()
+                } else {
+                    deep_record(inv.df(t), &deep)
+                };
+                Best { head, deep }
+            })
             .collect();
         let head_sizes: Vec<usize> = (0..inv.terms.len())
-            .map(|t| inv.terms[t].len() + head_postings_len(inv.df(t), &heads[t]) + 4)
+            .map(|t| {
+                let deep_len = (inv.df(t) > HEAD_DOCS).then_some(best[t].deep.len());
+                inv.terms[t].len() + head_postings_len(inv.df(t), deep_len, &best[t].head) + 4
+            })
             .collect();
-        (heads, head_sizes)
+        (best, head_sizes)
     } else {
         (Vec::new(), Vec::new())
     };
@@ -857,7 +994,7 @@ pub fn write_index_with(
     } else {
         Vec::new()
     };
-    let (max_heads, max_meta) = if tiers {
+    let (max_heads, max_meta, max_deep) = if tiers {
         let h = head_sizes
             .iter()
             .sum::<usize>()
@@ -871,10 +1008,10 @@ pub fn write_index_with(
         let scale = (TIER_MAX_FILES as f64 / (h + m) as f64).min(1.0);
         let h = ((h as f64 * scale) as usize).max(1);
         let m = ((m as f64 * scale) as usize).max(1);
-        budget -= h + m;
-        (h, m)
+        budget -= h + m + DEEP_FILES;
+        (h, m, DEEP_FILES)
     } else {
-        (0, 0)
+        (0, 0, 0)
     };
     let results_read = if tiers {
         RANGED_RESULTS_READ
@@ -952,57 +1089,84 @@ pub fn write_index_with(
         }
     }
 
-    // Head shards: the same term ranges logic as shards, over head sizes.
+    // Head shards: the same term ranges logic as shards, over head sizes;
+    // then the deep records of each head shard's terms, back to back, in
+    // files of whole head shards (the entry gives each head shard its
+    // records' file and offset).
     let head_ranges = group_ranges(&head_sizes, HEAD_TARGET_BYTES, max_heads);
-    let head_files: Vec<(Value, OutFile)> = head_ranges
+    let head_files: Vec<(String, OutFile)> = head_ranges
         .par_iter()
         .enumerate()
         .map(|(i, range)| {
             let (s, e) = (range.start, range.end);
-            let file = blob_file("h", &encode_head_shard(inv, s..e, &heads));
+            let file = blob_file("h", &encode_head_shard(inv, s..e, &best));
             let first = if i == 0 { "" } else { &inv.terms[s] };
-            (json!([first, hash_of(&file.name)]), file)
+            (first.to_string(), file)
         })
         .collect();
-    drop(heads);
+    let deep_sizes: Vec<usize> = head_ranges
+        .iter()
+        .map(|r| best[r.clone()].iter().map(|b| b.deep.len()).sum())
+        .collect();
+    let deep_ranges = group_ranges(&deep_sizes, DEEP_TARGET_BYTES, max_deep);
     let mut head_list = Vec::new();
-    for (key, f) in head_files {
-        head_list.push(key);
+    let mut deep_list = Vec::new();
+    for range in &deep_ranges {
+        let mut body = String::with_capacity(deep_sizes[range.clone()].iter().sum::<usize>() + 2);
+        body.push('"');
+        for h in range.clone() {
+            let (first, file) = &head_files[h];
+            head_list.push(json!([
+                first,
+                hash_of(&file.name),
+                deep_list.len(),
+                body.len() - 1
+            ]));
+            for b in &best[head_ranges[h].clone()] {
+                body.push_str(&b.deep);
+            }
+        }
+        body.push('"');
+        let name = named("d", &body);
+        deep_list.push(json!(hash_of(&name)));
+        files.push(OutFile {
+            bytes: script(&name, &body),
+            name,
+        });
+    }
+    drop(best);
+    for (_, f) in head_files {
         files.push(f);
     }
 
-    // Metadata bundles: contiguous runs of documents.
-    let meta_ranges = group_ranges(&meta_sizes, META_TARGET_BYTES, max_meta);
-    let meta_files: Vec<(Value, OutFile)> = meta_ranges
-        .par_iter()
-        .map(|range| {
-            let (s, e) = (range.start, range.end);
-            let mut paths: Vec<&[String]> = Vec::new();
-            let r = ranged.as_ref().expect("tiered");
-            let rows: Vec<Value> = docs[s..e]
-                .iter()
-                .enumerate()
-                .map(|(i, m)| {
-                    let k = paths
-                        .iter()
-                        .position(|p| *p == m.section_path)
-                        .unwrap_or_else(|| {
-                            paths.push(m.section_path);
-                            paths.len() - 1
-                        });
-                    json!([m.url, m.title, k, r.doc_lens(s + i)])
-                })
-                .collect();
-            let first_offset = r.offset[r.doc_start[s]];
-            let json_text = js_json(&json!([s, paths, rows, first_offset]));
-            let file = blob_file("m", json_text.as_bytes());
-            (json!([s, hash_of(&file.name)]), file)
-        })
-        .collect();
+    // Metadata: records of META_GROUP documents each, read by range; the
+    // entry gives each file's first document and its records' lengths.
     let mut meta_list = Vec::new();
-    for (key, f) in meta_files {
-        meta_list.push(key);
-        files.push(f);
+    if let Some(r) = &ranged {
+        let records: Vec<String> = (0..docs.len().div_ceil(META_GROUP))
+            .into_par_iter()
+            .map(|g| {
+                meta_record(
+                    docs,
+                    r,
+                    g * META_GROUP..((g + 1) * META_GROUP).min(docs.len()),
+                )
+            })
+            .collect();
+        let sizes: Vec<usize> = records.iter().map(String::len).collect();
+        for range in group_ranges(&sizes, META_TARGET_BYTES, max_meta) {
+            let body = format!("\"{}\"", records[range.clone()].concat());
+            let name = named("m", &body);
+            meta_list.push(json!([
+                range.start * META_GROUP,
+                hash_of(&name),
+                &sizes[range]
+            ]));
+            files.push(OutFile {
+                bytes: script(&name, &body),
+                name,
+            });
+        }
     }
 
     let mut entry = json!({
@@ -1017,8 +1181,11 @@ pub fn write_index_with(
     });
     if tiers {
         entry["k"] = json!(HEAD_DOCS);
+        entry["kd"] = json!(DEEP_DOCS);
         entry["heads"] = Value::Array(head_list);
+        entry["deep"] = Value::Array(deep_list);
         entry["meta"] = Value::Array(meta_list);
+        entry["mg"] = json!(META_GROUP);
     }
     let payload = js_json(&entry);
     let name = entry_name.map_or_else(|| named("entry", &payload), str::to_string);

@@ -203,10 +203,16 @@ fn file_count_is_bounded() {
 /// 30 pages share "学习"; a few have it in the title or a heading: those
 /// must be the head postings.
 fn tier_docs() -> Vec<Document> {
-    (0..30)
+    tier_docs_n(30)
+}
+
+/// `n` pages in the pattern of [`tier_docs`]; past 30, page 67's title
+/// also has "学习".
+fn tier_docs_n(n: usize) -> Vec<Document> {
+    (0..n)
         .map(|i| {
             let title = match i {
-                7 | 21 => format!("学习第{i}页"),
+                7 | 21 | 67 => format!("学习第{i}页"),
                 _ => format!("第{i}页"),
             };
             let mut d = doc(
@@ -246,7 +252,7 @@ fn head_shards_round_trip() {
         decoded.extend(decode_head_shard(&blob).unwrap());
     }
     assert_eq!(decoded.len(), inv.terms.len());
-    for (t, (term, df, head)) in decoded.iter().enumerate() {
+    for (t, (term, df, _, head)) in decoded.iter().enumerate() {
         assert_eq!(term, &inv.terms[t]);
         let full = inv.decoded(t);
         assert_eq!(*df, full.len());
@@ -257,7 +263,7 @@ fn head_shards_round_trip() {
     // "学习": in 30 pages; the title and heading hits are kept first.
     let t = inv.terms.iter().position(|t| t == "学习").unwrap();
     let number = |i: u32| inv.doc_order.iter().position(|&d| d == i).unwrap() as u32;
-    let head = &decoded[t].2;
+    let head = &decoded[t].3;
     for i in [7, 21, 13] {
         assert!(head.iter().any(|p| p.doc == number(i)), "page {i} kept");
     }
@@ -273,15 +279,48 @@ fn head_shards_round_trip() {
     assert!(dropped_max <= kept_min, "{dropped_max} > {kept_min}");
 }
 
+/// The index's entry (JSON).
+fn entry_of(index: &grassroots_search::SearchIndex) -> serde_json::Value {
+    let entry = index.files.iter().find(|f| f.name == index.entry).unwrap();
+    let text = String::from_utf8(entry.bytes.clone()).unwrap();
+    let start = text.find(',').unwrap() + 1;
+    let end = text.rfind(");").unwrap();
+    serde_json::from_str(&text[start..end]).unwrap()
+}
+
+/// The metadata records of a tiered index, in document order, found as
+/// the client finds them: each file's records back to back from its
+/// payload, their lengths in the entry.
+fn meta_records(index: &grassroots_search::SearchIndex) -> Vec<serde_json::Value> {
+    use grassroots_search::format::{META_GROUP, decode_meta_record};
+    let entry = entry_of(index);
+    assert_eq!(entry["mg"], META_GROUP);
+    let mut out = Vec::new();
+    for m in entry["meta"].as_array().unwrap() {
+        let name = format!("m.{}.js", m[1].as_str().unwrap());
+        let file = &index.files.iter().find(|f| f.name == name).unwrap().bytes;
+        let mut off = format!("GrassrootsSearch.register(\"{name}\",\"").len();
+        assert_eq!(m[0].as_u64().unwrap() as usize, out.len() * META_GROUP);
+        for len in m[2].as_array().unwrap() {
+            let len = len.as_u64().unwrap() as usize;
+            out.push(decode_meta_record(&file[off..off + len]).unwrap());
+            off += len;
+        }
+        assert_eq!(&file[off..], b"\");\n", "{name}: records fill the payload");
+    }
+    out
+}
+
 #[test]
-fn metadata_bundles_round_trip() {
+fn metadata_records_round_trip() {
+    use grassroots_search::format::{META_GROUP, decode_meta_record};
     let docs = tier_docs();
     let index = build_index_with(Language::Chinese, &docs, None, Some(true)).unwrap();
     let inv = invert(Language::Chinese, &docs);
     let mut rows = Vec::new();
-    for blob in payloads(&index.files, "m.") {
-        let v: serde_json::Value =
-            serde_json::from_slice(&grassroots_search::format::inflate(&blob).unwrap()).unwrap();
+    let records = meta_records(&index);
+    assert_eq!(records.len(), docs.len().div_ceil(META_GROUP));
+    for v in &records {
         assert_eq!(v[0].as_u64().unwrap() as usize, rows.len());
         for r in v[2].as_array().unwrap() {
             let path = &v[1][r[2].as_u64().unwrap() as usize];
@@ -295,6 +334,89 @@ fn metadata_bundles_round_trip() {
         assert_eq!(rows[n].1, d.title.as_str());
         assert_eq!(rows[n].2, serde_json::json!(d.section_path));
     }
+    assert!(
+        decode_meta_record(b"eJyLjgUAARUAuQ==").is_err(),
+        "[] is not a record"
+    );
+    assert!(decode_meta_record(b"!!!!").is_err());
+}
+
+/// (title hit, heading hit, impact) of a posting: the order of a
+/// one-term query's results (format.rs `best_postings`).
+fn one_term_key(p: &grassroots_search::index::DocPosting) -> (bool, bool, u8) {
+    let kept = |b: &(u32, Vec<u32>)| !b.1.is_empty();
+    (
+        p.blocks.iter().any(|b| b.0 == 0 && kept(b)),
+        p.blocks.iter().any(|b| b.0 > 0 && kept(b)),
+        p.impact,
+    )
+}
+
+#[test]
+fn deep_records_round_trip() {
+    use grassroots_search::format::{DEEP_DOCS, HEAD_DOCS, decode_deep_record, decode_head_shard};
+    let docs = tier_docs_n(90);
+    let index = build_index_with(Language::Chinese, &docs, None, Some(true)).unwrap();
+    let inv = invert(Language::Chinese, &docs);
+    let entry = entry_of(&index);
+    assert_eq!(entry["kd"], DEEP_DOCS);
+    let file = |name: &str| &index.files.iter().find(|f| f.name == name).unwrap().bytes;
+    let (mut t, mut deep_terms, mut cut) = (0, 0, 0);
+    let mut a_record = None;
+    for h in entry["heads"].as_array().unwrap() {
+        // This head shard's terms' records start at h[3] in deep file h[2].
+        let dname = format!(
+            "d.{}.js",
+            entry["deep"][h[2].as_u64().unwrap() as usize]
+                .as_str()
+                .unwrap()
+        );
+        let dfile = file(&dname);
+        let mut off = format!("GrassrootsSearch.register(\"{dname}\",\"").len()
+            + h[3].as_u64().unwrap() as usize;
+        let hname = format!("h.{}.js", h[1].as_str().unwrap());
+        let blob = payloads(&index.files, &hname).remove(0);
+        for (term, df, deep_len, head) in decode_head_shard(&blob).unwrap() {
+            assert_eq!(term, inv.terms[t]);
+            let full = inv.decoded(t);
+            assert_eq!(deep_len.is_some(), df > HEAD_DOCS, "{term}");
+            if let Some(len) = deep_len {
+                let (ddf, deep) = decode_deep_record(&dfile[off..off + len]).unwrap();
+                assert_eq!(ddf, df);
+                assert_eq!(deep.len(), df.min(DEEP_DOCS), "{term}");
+                assert!(deep.windows(2).all(|w| w[0].doc < w[1].doc));
+                assert!(deep.iter().all(|p| full.contains(p)));
+                assert!(
+                    head.iter().all(|p| deep.contains(p)),
+                    "{term}: the head is in the deep list"
+                );
+                // The best: nothing left out ranks above what is kept.
+                let kept_min = deep.iter().map(one_term_key).min().unwrap();
+                let dropped = full
+                    .iter()
+                    .filter(|p| !deep.contains(p))
+                    .map(one_term_key)
+                    .max();
+                assert!(dropped.is_none_or(|d| d <= kept_min), "{term}");
+                cut += usize::from(df > DEEP_DOCS);
+                a_record.get_or_insert_with(|| dfile[off..off + len].to_vec());
+                off += len;
+                deep_terms += 1;
+            }
+            t += 1;
+        }
+    }
+    assert_eq!(t, inv.terms.len());
+    assert!(
+        deep_terms > 0 && cut > 0,
+        "{deep_terms} records, {cut} cut to {DEEP_DOCS}"
+    );
+    // Damage is an error, not a panic.
+    let rec = a_record.unwrap();
+    assert!(decode_deep_record(&rec[..rec.len() - 4]).is_err());
+    let mut flipped = rec.clone();
+    flipped[10] = if flipped[10] == b'A' { b'B' } else { b'A' };
+    assert!(decode_deep_record(&flipped).is_err());
 }
 
 #[test]
@@ -318,16 +440,10 @@ fn damaged_head_shards_are_errors() {
 /// (search.js `recordsOf`): per document, [(first block, file, offset,
 /// length)].
 fn record_ranges(index: &grassroots_search::SearchIndex) -> Vec<Vec<(u64, String, usize, usize)>> {
-    use grassroots_search::format::inflate;
-    let entry = index.files.iter().find(|f| f.name == index.entry).unwrap();
-    let text = String::from_utf8(entry.bytes.clone()).unwrap();
-    let start = text.find(',').unwrap() + 1;
-    let end = text.rfind(");").unwrap();
-    let entry: serde_json::Value = serde_json::from_str(&text[start..end]).unwrap();
+    let entry = entry_of(index);
     let res = entry["res"].as_array().unwrap();
     let mut out = Vec::new();
-    for blob in payloads(&index.files, "m.") {
-        let v: serde_json::Value = serde_json::from_slice(&inflate(&blob).unwrap()).unwrap();
+    for v in meta_records(index) {
         let first_doc = v[0].as_u64().unwrap();
         assert_eq!(first_doc as usize, out.len());
         let mut off = v[3].as_u64().unwrap() as usize;

@@ -16,11 +16,12 @@ const cli = join(here, "..", "cli.mjs");
 const GS = createRequire(import.meta.url)(join(here, "..", "search.js"));
 const tmp = mkdtempSync(join(tmpdir(), "gs-test-"));
 
-function cargoExample(name, args) {
+function cargoExample(name, args, env = {}) {
   return execFileSync("cargo", ["run", "-q", "-p", "grassroots-search", "--example", name, "--", ...args], {
     cwd: crateDir,
     encoding: "utf8",
     maxBuffer: 1 << 30,
+    env: { ...process.env, ...env },
   });
 }
 
@@ -222,6 +223,13 @@ test("a tiered index gives the same results as a plain one", () => {
   }
 });
 
+/** Bytes the CLI counts for one entry of its "files": a whole file, or
+ * the range after "#bytes=". */
+function readBytes(dir, f) {
+  const m = /#bytes=(\d+)-(\d+)$/.exec(f);
+  return m ? Number(m[2]) - Number(m[1]) + 1 : readFileSync(join(dir, f)).length;
+}
+
 test("one-word first screen reads head shards and metadata, not full shards or result bundles", () => {
   const out = run("zh", "信访");
   const t = run("zh", "信访", tiered);
@@ -230,10 +238,10 @@ test("one-word first screen reads head shards and metadata, not full shards or r
   let acc = 0;
   for (const f of t.files) {
     if (acc >= t.bytes_first_screen) break;
-    acc += readFileSync(join(tiered, f)).length;
+    acc += readBytes(tiered, f);
     first.push(f.split("/").pop());
   }
-  assert.ok(first.every((n) => /^(entry|h|m)\./.test(n)), first.join(" "));
+  assert.ok(first.every((n) => /^(entry\.|h\.|m\.[0-9a-f]+\.js#bytes=)/.test(n)), first.join(" "));
   assert.ok(t.bytes_first_excerpts > t.bytes_first_screen);
   assert.equal(out.bytes_first_excerpts, out.bytes_first_screen);
 });
@@ -331,18 +339,74 @@ test("the first k hits are the top k of the whole ranking (score, then document)
   }
 });
 
+// ------------------------------------------- deep records
+// The same 400 pages with the big-site files: common words are in far more
+// than the head's 10 pages, so queries past the head read deep records.
+const manyTiered = join(tmp, "many-tiered");
+for (const lang of ["zh", "en"]) cargoExample("scale", [join(repoRoot, "site", "content"), lang, "400", manyTiered], { GRASSROOTS_TIERS: "1" });
+
+const kinds = (out) => new Set(out.files.map((f) => f.split("/").pop().split(".")[0]));
+
+test("one word past the head's results reads its deep record, not the full shards, and ranks as the full index", () => {
+  for (const [lang, q] of [["zh", "工作"], ["zh", "基层"], ["zh", "党员"], ["en", "work"]]) {
+    for (const limit of ["20", "50"]) {
+      const plain = run(lang, q, many, ["--limit", limit]), t = run(lang, q, manyTiered, ["--limit", limit]);
+      assert.equal(t.status, 0, q);
+      assert.ok(t.results.length > 10, `${q}: ${t.results.length}`);
+      assert.deepEqual(t.results, plain.results, `${q}, ${limit}`);
+      const k = kinds(t);
+      assert.ok(k.has("d") && !k.has("s"), `${q}, ${limit}: ${t.files.join(" ")}`);
+      assert.ok(t.files.some((f) => /\/d\.[0-9a-f]+\.js#bytes=/.test(f)), t.files.join(" "));
+    }
+  }
+});
+
+test("a word of several bigrams ranks from deep records when they prove its results", () => {
+  // Three bigrams each, in far more than 10 pages; the heads prove fewer
+  // than `limit` results. (Not every such word: 群众工作's 工作 is in so
+  // many pages that its best 50 miss the pages of the phrase, and it reads
+  // the full shards.)
+  for (const [q, limit] of [["基层组织", "10"], ["党员干部", "5"], ["人民群众", "10"], ["领导干部", "10"]]) {
+    const plain = run("zh", q, many, ["--limit", limit]), t = run("zh", q, manyTiered, ["--limit", limit]);
+    assert.equal(t.status, 0, q);
+    assert.equal(t.results.length, Number(limit), q);
+    assert.deepEqual(t.results, plain.results, `${q}, ${limit}`);
+    const k = kinds(t);
+    assert.ok(k.has("d") && !k.has("s"), `${q}, ${limit}: ${t.files.join(" ")}`);
+  }
+});
+
+test("a damaged deep record gives a clear error", () => {
+  const good = run("zh", "工作", manyTiered, ["--limit", "20"]);
+  const [, a, b] = /#bytes=(\d+)-(\d+)$/.exec(good.files.find((f) => /\/d\.[0-9a-f]+\.js#bytes=/.test(f)));
+  const damage = (mutate) => {
+    const dir = join(tmp, "damaged-deep-" + Math.random().toString(36).slice(2));
+    cpSync(manyTiered, dir, { recursive: true });
+    const sdir = join(dir, "search", "zh");
+    for (const f of readdirSync(sdir).filter((n) => n.startsWith("d."))) writeFileSync(join(sdir, f), mutate(readFileSync(join(sdir, f), "utf8")));
+    return dir;
+  };
+  const mid = (Number(a) + Number(b)) >> 1;
+  for (const dir of [
+    damage((s) => s.slice(0, mid) + (s[mid] === "A" ? "B" : "A") + s.slice(mid + 1)),
+    damage((s) => s.slice(0, Number(a) + 8)),
+  ]) {
+    const out = run("zh", "工作", dir, ["--limit", "20"]);
+    assert.equal(out.status, 1);
+    assert.match(out.error, /damaged|checksum/);
+  }
+});
+
 // ------------------------------------------- excerpt records by byte range
-test("a tiered index reads each excerpt as a byte range of a result file", () => {
+test("a tiered index reads each excerpt and its metadata as byte ranges", () => {
   const t = run("zh", "信访", tiered);
   assert.equal(t.status, 0);
   const ranges = t.files.filter((f) => /\/r\.[0-9a-f]+\.js#bytes=\d+-\d+$/.test(f));
   assert.equal(ranges.length, t.results.length);
-  assert.ok(!t.files.some((f) => /\/r\.[0-9a-f]+\.js$/.test(f)), t.files.join(" "));
+  assert.ok(t.files.some((f) => /\/m\.[0-9a-f]+\.js#bytes=\d+-\d+$/.test(f)), t.files.join(" "));
+  assert.ok(!t.files.some((f) => /\/[rmd]\.[0-9a-f]+\.js$/.test(f)), t.files.join(" "));
   // Only the ranges' bytes are counted.
-  let whole = 0;
-  for (const f of t.files) whole += f.includes("#") ? 0 : readFileSync(join(tiered, f)).length;
-  const counted = ranges.map((f) => /#bytes=(\d+)-(\d+)/.exec(f)).reduce((a, m) => a + Number(m[2]) - Number(m[1]) + 1, 0);
-  assert.equal(t.bytes, whole + counted);
+  assert.equal(t.bytes, t.files.reduce((a, f) => a + readBytes(tiered, f), 0));
 });
 
 /** A fresh client (its own registry of loaded files). */
@@ -384,12 +448,15 @@ test("excerpts: HTTP 206, HTTP 200 (Range ignored) and no fetch give the same re
         return new Response(body.subarray(a, b + 1), { status: 206, headers });
       };
       const { index, loaded } = openTiered(GS, "zh", GS.fetchRange("http://example.test/search/zh/"));
+      const before = requests.length;
       assert.deepEqual(strip(await index.results("信访", { limit: 5 })), want, mode);
-      // 206: no whole result file; else the whole file, once.
-      const wholeR = loaded.filter((n) => n.startsWith("r."));
-      assert.equal(wholeR.length, mode === "206" ? 0 : mode === "gzip" ? 1 : 0, `${mode}: ${loaded}`);
+      // 206: no whole metadata or result file. A server that ignores
+      // Range, or compresses the range: one request, then whole files.
+      const asked = requests.length - before, whole = loaded.filter((n) => /^[mr]\./.test(n));
+      if (mode === "206") assert.ok(asked > 1 && !whole.length, `${mode}: ${loaded}`);
+      else assert.ok(asked === 1 && whole.length, `${mode}: ${asked} requests, ${loaded}`);
     }
-    assert.ok(requests.some(([m]) => m === "206") && requests.every(([, n, r]) => n.startsWith("r.") && /^bytes=\d+-\d+$/.test(r)));
+    assert.ok(requests.every(([, n, r]) => /^[mr]\./.test(n) && /^bytes=\d+-\d+$/.test(r)));
     // No range reader (file://): whole files by <script>.
     const GS = freshClient();
     const { index, loaded } = openTiered(GS, "zh", null);
@@ -403,7 +470,7 @@ test("excerpts: HTTP 206, HTTP 200 (Range ignored) and no fetch give the same re
 test("a truncated result file or a damaged excerpt record gives a clear error", () => {
   const good = run("zh", "现场办公", tiered);
   assert.equal(good.status, 0);
-  const [, a, b] = /#bytes=(\d+)-(\d+)$/.exec(good.files.find((f) => f.includes("#bytes=")));
+  const [, a, b] = /#bytes=(\d+)-(\d+)$/.exec(good.files.find((f) => /\/r\.[0-9a-f]+\.js#bytes=/.test(f)));
   // Truncated before the record's end.
   let out = run("zh", "现场办公", damagedTiered("r.", (s) => s.slice(0, Number(a) + 8)));
   assert.equal(out.status, 1);
