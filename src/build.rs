@@ -1284,6 +1284,15 @@ pub(crate) fn search_entry_name(site: &Site, lang: usize) -> Option<String> {
 /// File name of every language's search entry.
 const SEARCH_ENTRY: &str = "entry.js";
 
+/// `GRASSROOTS_SEARCH_TIERS=1` in the environment gives a small site's
+/// index the files a big site's gets (head shards, deep records, metadata
+/// and excerpt records read by range; `search-index/src/format.rs`), which
+/// it otherwise gets past ~6 MB of postings a language: the browser tests
+/// use it, and it shows on a small site how a big one will search.
+fn forced_tiers() -> Option<bool> {
+    (std::env::var_os("GRASSROOTS_SEARCH_TIERS").is_some_and(|v| v == "1")).then_some(true)
+}
+
 /// "search/zh/": the folder of a language's index, from the root.
 pub(crate) fn search_dir(site: &Site, lang: usize) -> String {
     format!(
@@ -1365,14 +1374,18 @@ impl SearchJob {
     /// file not yet written.
     pub fn build(&self) -> Result<Vec<OutFile>> {
         let entry_name = self.entry.strip_prefix(&self.dir).unwrap_or(&self.entry);
-        let index =
-            grassroots_search::build_index_named(self.language, &self.documents, Some(entry_name))
-                .map_err(|e| {
-                    Error::new(format!(
-                        "could not build the search index of {}: {e}",
-                        self.code
-                    ))
-                })?;
+        let index = grassroots_search::build_index_with(
+            self.language,
+            &self.documents,
+            Some(entry_name),
+            forced_tiers(),
+        )
+        .map_err(|e| {
+            Error::new(format!(
+                "could not build the search index of {}: {e}",
+                self.code
+            ))
+        })?;
         let mut files: Vec<OutFile> = index
             .files
             .into_iter()

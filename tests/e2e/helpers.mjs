@@ -68,7 +68,9 @@ const TYPES = {
 
 /** A plain static host for `dir`, mounted at `prefix` ("/" or "/a/b/"):
  * files as they are, `x/` → `x/index.html`, `x` (a folder) → redirect to
- * `x/`, anything else → the language's 404.html with status 404. */
+ * `x/`, anything else → the language's 404.html with status 404. A
+ * request for one byte range of a file gets it with 206, as most static
+ * hosts do. `log` records each request: method, path, range, status. */
 export async function startServer(dir, prefix = "/") {
   const root = path.resolve(dir);
   const log = [];
@@ -79,14 +81,21 @@ export async function startServer(dir, prefix = "/") {
       const p = decodeURIComponent(url.pathname);
       if (p.startsWith(prefix)) rel = p.slice(prefix.length);
     } catch {}
-    log.push({ method: req.method, path: url.pathname });
+    const entry = { method: req.method, path: url.pathname, range: req.headers.range || null, status: 0 };
+    log.push(entry);
     const send = (status, file) => {
-      const body = fs.readFileSync(file);
-      res.writeHead(status, {
-        "content-type": TYPES[path.extname(file)] || "application/octet-stream",
-        "content-length": body.length,
-        "cache-control": "no-cache",
-      });
+      let body = fs.readFileSync(file);
+      const headers = { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-cache" };
+      const m = status === 200 && /^bytes=(\d+)-(\d+)$/.exec(req.headers.range || "");
+      if (m && Number(m[1]) <= Number(m[2]) && Number(m[1]) < body.length) {
+        const [a, b] = [Number(m[1]), Math.min(Number(m[2]), body.length - 1)];
+        headers["content-range"] = `bytes ${a}-${b}/${body.length}`;
+        body = body.subarray(a, b + 1);
+        status = 206;
+      }
+      headers["content-length"] = body.length;
+      entry.status = status;
+      res.writeHead(status, headers);
       res.end(req.method === "HEAD" ? undefined : body);
     };
     if (rel !== null && !rel.split("/").includes("..")) {
