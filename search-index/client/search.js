@@ -302,7 +302,7 @@
     if (entry.list) return entry.list;
     var r = new Reader(entry.bytes, entry.at, entry.end), df = r.varint(), d = 0;
     // A head shard's term in more than k documents: its deep record's
-    // length first (see deepRecords).
+    // length first (see deepOffsets).
     if (entry.head && entry.k && df > entry.k) r.varint();
     var n = entry.head ? r.varint() : df;
     if (n > df) throw SearchDataError("more postings than documents");
@@ -499,7 +499,7 @@
       return inflate(name, bytesOf(name, text)).then(function (bytes) {
         try { var v = JSON.parse(utf8.decode(bytes)); } catch (e) { v = null; }
         if (!Array.isArray(v) || v[0] !== first || !Array.isArray(v[1]) || !Array.isArray(v[2]) || typeof v[3] !== "number") {
-          throw SearchDataError("search file " + name + " is damaged (bad result data)");
+          throw SearchDataError("search file " + name + " is damaged (bad metadata record)");
         }
         return v;
       });
@@ -549,8 +549,8 @@
     });
   };
 
-  /* Bytes off..off+len of file `name` (a record: result or deep), decoded
-   * by decode(text), once. Read by range when the loader can (http(s)
+  /* Bytes off..off+len of file `name` (a record: excerpts, metadata or
+   * deep postings), decoded by decode(text), once. Read by range when the loader can (http(s)
    * with fetch, the CLI), else from the whole file. */
   Index.prototype.ranged = function (name, off, len, decode) {
     var self = this, key = name + "#" + off;
@@ -592,7 +592,9 @@
     if (shard.deepAt) return shard.deepAt;
     var out = new Map(), off = 0;
     for (var t = 0; t < shard.terms.length; t++) {
-      var e = shard.dict.get(shard.terms[t]), r = new Reader(e.bytes, e.at, e.end), df = r.varint();
+      var e = shard.dict.get(shard.terms[t]);
+      if (e.deep) e = e.deep; // the head entry that deepen() replaced
+      var r = new Reader(e.bytes, e.at, e.end), df = r.varint();
       if (df > k) { var len = r.varint(); out.set(shard.terms[t], [off, len]); off += len; }
     }
     shard.deepAt = out;
@@ -602,8 +604,9 @@
   /* Deeper lists for the exact terms of `toks` (format.rs DEEP_DOCS): each
    * term in more than k documents has the postings of its best kd
    * documents in a record of a d.HASH.js file, read by range. The record
-   * takes the place of the term's head in its (cached) head shard: a
-   * deeper list proves at least what the head did. */
+   * takes the place of the term's head in its (cached) head shard (a
+   * deeper list proves at least what the head did); its entry's `deep`
+   * keeps the head entry. */
   Index.prototype.deepen = function (shards, toks) {
     var self = this, entry = self.entry;
     return Promise.all(toks.map(function (tok) {
@@ -621,7 +624,7 @@
           if (fnv32(bytes, 4) !== sum) throw SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site");
           return bytes;
         }).then(function (bytes) {
-          var deep = { bytes: bytes, at: 4, end: bytes.length, list: null, head: true, deep: true, df: 0 };
+          var deep = { bytes: bytes, at: 4, end: bytes.length, list: null, head: true, deep: e, df: 0 };
           var head = postings(e), list = postings(deep);
           if (deep.df !== e.df || list.n < Math.min(e.df, entry.kd) || list.n < head.n) throw SearchDataError("search file " + name + " is damaged (bad deep record)");
           shard.dict.set(tok.term, deep);
