@@ -254,11 +254,12 @@
   /** Decodes a shard payload (base64 string of an uncompressed shard) into
    * a dictionary; postings are decoded lazily per term. Throws
    * SearchDataError on damage. */
-  function decodeShard(name, payload, k) { return decodeShardBytes(name, bytesOf(name, payload), k); }
+  function decodeShard(name, payload, k, kd) { return decodeShardBytes(name, bytesOf(name, payload), k, kd); }
 
-  /* k: postings a head keeps (entry.k); a head term in more documents
-   * has a deep record. */
-  function decodeShardBytes(name, bytes, k) {
+  /* k, kd: postings a head and a deep record keep (entry.k, entry.kd); a
+   * head term in more than k documents has a deep record, in more than kd
+   * a full record. */
+  function decodeShardBytes(name, bytes, k, kd) {
     // "GS2": a shard; "GH2": a head shard (df and the best postings only).
     var head = bytes.length >= 3 && bytes[0] === 71 && bytes[1] === 72 && bytes[2] === 50;
     if (bytes.length < 7 || bytes[0] !== 71 || (bytes[1] !== 83 && !head) || bytes[2] !== 50) throw SearchDataError("search file " + name + " is not a shard of this version");
@@ -281,7 +282,7 @@
       var dict = new Map(), at = r.at;
       for (t = 0; t < n; t++) {
         if (at + lens[t] > bytes.length) throw SearchDataError("postings past end");
-        dict.set(terms[t], { bytes: bytes, at: at, end: at + lens[t], list: null, head: head, k: k, df: 0 });
+        dict.set(terms[t], postingsEntry(bytes, at, at + lens[t], head, k, kd, false));
         at += lens[t];
       }
       if (at !== bytes.length) throw SearchDataError("length mismatch");
@@ -289,6 +290,17 @@
     } catch (e) {
       throw SearchDataError("search file " + name + " is damaged (" + e.message + ")");
     }
+  }
+
+  /* A term's entry: its postings are bytes at..end of `bytes` (decoded on
+   * first use by postings()). head: a head shard's or a deep record's
+   * (they carry the number kept); k, kd: in a head shard, what a head and
+   * a deep record keep (the term's record lengths follow its document
+   * frequency); full: a full record; replaced: the head entry a record
+   * took the place of (see records()). One shape for every entry, so the
+   * code that reads them stays monomorphic. */
+  function postingsEntry(bytes, at, end, head, k, kd, full) {
+    return { bytes: bytes, at: at, end: end, list: null, head: head, k: k, kd: kd, full: full, replaced: null, df: 0 };
   }
 
   /** A term's postings, decoded once into flat arrays of small integers
@@ -301,9 +313,9 @@
   function postings(entry) {
     if (entry.list) return entry.list;
     var r = new Reader(entry.bytes, entry.at, entry.end), df = r.varint(), d = 0;
-    // A head shard's term in more than k documents: its deep record's
-    // length first (see deepOffsets).
-    if (entry.head && entry.k && df > entry.k) r.varint();
+    // A head shard's term: the lengths of its deep and full records first
+    // (see recordOffsets).
+    if (entry.head && entry.k) { if (df > entry.k) r.varint(); if (df > entry.kd) r.varint(); }
     var n = entry.head ? r.varint() : df;
     if (n > df) throw SearchDataError("more postings than documents");
     // Typed arrays sized by the bytes (every block and every position
@@ -436,7 +448,7 @@
       self.entryPromise = self.file(self.entryName).then(function (e) {
         if (!e || e.v !== 5 || !Array.isArray(e.shards) || !Array.isArray(e.res) ||
             (e.heads !== undefined && !(Array.isArray(e.heads) && e.heads.length && Array.isArray(e.meta) && e.meta.length && e.mg > 0 && e.k > 0 &&
-              Array.isArray(e.deep) && e.kd >= e.k))) {
+              Array.isArray(e.deep) && Array.isArray(e.full) && e.kd >= e.k))) {
           throw SearchDataError("search entry " + self.entryName + " is not of a supported version");
         }
         self.entry = e;
@@ -455,7 +467,7 @@
       var p = self.file(name).then(function (payload) {
         return inflate(name, bytesOf(name, payload));
       }).then(function (bytes) {
-        var d = decodeShardBytes(name, bytes, self.entry.k);
+        var d = decodeShardBytes(name, bytes, self.entry.k, self.entry.kd);
         if (d.head !== heads) throw SearchDataError("search file " + name + " is not a shard of this version");
         d.index = i;
         return d;
@@ -553,7 +565,7 @@
    * deep postings), decoded by decode(text), once. Read by range when the loader can (http(s)
    * with fetch, the CLI), else from the whole file. */
   Index.prototype.ranged = function (name, off, len, decode) {
-    var self = this, key = name + "#" + off;
+    var self = this, key = name + "#" + off + "+" + len;
     if (self.bundles.has(key)) return self.bundles.get(key);
     function slice(payload) {
       var at = off - payloadStart(name);
@@ -585,54 +597,96 @@
     return p;
   };
 
-  /* Where the deep records of head shard `shard`'s terms lie: term →
-   * [offset from the first record of the shard, length]. Records are back
-   * to back in term order, one per term in more than k documents. */
-  function deepOffsets(shard, k) {
-    if (shard.deepAt) return shard.deepAt;
-    var out = new Map(), off = 0;
+  /* Where the records of head shard `shard`'s terms lie: for deep and
+   * full records, term → [offset from the shard's first record of that
+   * kind, length]; and each term's document frequency. Records are back to
+   * back in term order: a deep record for each term in more than k
+   * documents, a full record for each in more than kd. */
+  function recordOffsets(shard, k, kd) {
+    if (shard.recs) return shard.recs;
+    var out = { deep: new Map(), full: new Map(), df: new Map() }, at = { deep: 0, full: 0 };
     for (var t = 0; t < shard.terms.length; t++) {
-      var e = shard.dict.get(shard.terms[t]);
-      if (e.deep) e = e.deep; // the head entry that deepen() replaced
+      var term = shard.terms[t], e = shard.dict.get(term);
+      if (e.replaced) e = e.replaced; // the head entry that records() replaced
       var r = new Reader(e.bytes, e.at, e.end), df = r.varint();
-      if (df > k) { var len = r.varint(); out.set(shard.terms[t], [off, len]); off += len; }
+      out.df.set(term, df);
+      if (df > k) { var len = r.varint(); out.deep.set(term, [at.deep, len]); at.deep += len; }
+      if (df > kd) { len = r.varint(); out.full.set(term, [at.full, len]); at.full += len; }
     }
-    shard.deepAt = out;
+    shard.recs = out;
     return out;
   }
 
-  /* Deeper lists for the exact terms of `toks` (format.rs DEEP_DOCS): each
-   * term in more than k documents has the postings of its best kd
-   * documents in a record of a d.HASH.js file, read by range. The record
-   * takes the place of the term's head in its (cached) head shard (a
-   * deeper list proves at least what the head did); its entry's `deep`
-   * keeps the head entry. */
-  Index.prototype.deepen = function (shards, toks) {
-    var self = this, entry = self.entry;
-    return Promise.all(toks.map(function (tok) {
+  /* Deeper postings for `terms` (format.rs DEEP_DOCS, full_record), found
+   * in the head shards `shards`. kind "deep": each term's deep record (its
+   * best kd postings, for a term in more than k documents); kind "all":
+   * each term's complete postings (the head, the deep record, or the full
+   * record of a term in more than kd documents). Records are read by range
+   * (those of one file that lie back to back in one read) and take the
+   * place of the term's entry in its (cached) head shard: a deeper list
+   * proves at least what the head did. The new entry's `replaced` keeps
+   * the head entry. */
+  Index.prototype.records = function (shards, terms, kind) {
+    var self = this, entry = self.entry, want = [];
+    terms.forEach(function (term) {
       for (var i = 0; i < shards.length; i++) {
-        var shard = shards[i], e = shard.dict.get(tok.term);
+        var shard = shards[i], e = shard.dict.get(term);
         if (!e) continue;
-        if (e.deep) return null;
-        var at = deepOffsets(shard, entry.k).get(tok.term);
-        if (!at) return null;
-        var h = entry.heads[shard.index], hash = h && entry.deep[h[2]];
-        if (typeof hash !== "string" || !(h[3] >= 0)) throw SearchDataError("search entry " + self.entryName + " is damaged");
-        var name = "d." + hash + ".js";
-        return self.ranged(name, payloadStart(name) + h[3] + at[0], at[1], function (text) {
-          var bytes = bytesOf(name, text), sum = bytes.length >= 4 ? (bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24) >>> 0 : -1;
-          if (fnv32(bytes, 4) !== sum) throw SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site");
-          return bytes;
-        }).then(function (bytes) {
-          var deep = { bytes: bytes, at: 4, end: bytes.length, list: null, head: true, deep: e, df: 0 };
-          var head = postings(e), list = postings(deep);
-          if (deep.df !== e.df || list.n < Math.min(e.df, entry.kd) || list.n < head.n) throw SearchDataError("search file " + name + " is damaged (bad deep record)");
-          shard.dict.set(tok.term, deep);
-        });
+        var recs = recordOffsets(shard, entry.k, entry.kd), full = kind === "all" && recs.df.get(term) > entry.kd;
+        if (e.replaced && (e.full || !full)) return; // deep enough already
+        var where = (full ? recs.full : recs.deep).get(term);
+        if (!where) return; // the head holds every posting
+        var h = entry.heads[shard.index], hash = h && (full ? entry.full : entry.deep)[h[full ? 4 : 2]], start = h && h[full ? 5 : 3];
+        if (typeof hash !== "string" || !(start >= 0)) throw SearchDataError("search entry " + self.entryName + " is damaged");
+        var name = (full ? "p." : "d.") + hash + ".js";
+        want.push({ name: name, off: payloadStart(name) + start + where[0], len: where[1], term: term, shard: shard, full: full });
+        return;
       }
-      return null;
+    });
+    want.sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : a.off - b.off; });
+    var runs = [];
+    want.forEach(function (w) {
+      var run = runs[runs.length - 1];
+      if (run && run.name === w.name && run.end === w.off) { run.parts.push(w); run.end += w.len; }
+      else if (!run || run.name !== w.name || run.end < w.off) runs.push({ name: w.name, off: w.off, end: w.off + w.len, parts: [w] });
+    });
+    return Promise.all(runs.map(function (run) {
+      return self.ranged(run.name, run.off, run.end - run.off, function (text) { return text; }).then(function (text) {
+        return Promise.all(run.parts.map(function (w) {
+          var piece = text.slice(w.off - run.off, w.off - run.off + w.len);
+          return (w.full ? fullRecord : deepRecord)(w.name, piece).then(function (e) {
+            var head = w.shard.dict.get(w.term);
+            head = head.replaced || head;
+            var hl = postings(head), list = postings(e);
+            if (e.df !== head.df || list.n < hl.n || list.n < Math.min(head.df, w.full ? head.df : entry.kd)) {
+              throw SearchDataError("search file " + w.name + " is damaged (bad postings record)");
+            }
+            e.replaced = head;
+            w.shard.dict.set(w.term, e);
+          });
+        }));
+      });
     }));
   };
+
+  // A deep record: FNV-1a-32 (LE) of the rest, then head-style postings.
+  function deepRecord(name, text) {
+    var bytes = bytesOf(name, text), sum = bytes.length >= 4 ? (bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24) >>> 0 : -1;
+    if (fnv32(bytes, 4) !== sum) return Promise.reject(SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site"));
+    return Promise.resolve(postingsEntry(bytes, 4, bytes.length, true, 0, 0, false));
+  }
+
+  // A full record: FNV-1a-32 (LE) of the postings, then the postings
+  // zlib-deflated.
+  function fullRecord(name, text) {
+    var bytes = bytesOf(name, text);
+    if (bytes.length < 5 || bytes[4] !== 0x78) return Promise.reject(SearchDataError("search file " + name + " is damaged (bad postings record)"));
+    var sum = (bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24) >>> 0;
+    return inflate(name, bytes.subarray(4)).then(function (raw) {
+      if (fnv32(raw, 0) !== sum) throw SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site");
+      return postingsEntry(raw, 0, raw.length, false, 0, 0, true);
+    });
+  }
 
   // The file of `list` (sorted by first key) holding `key`: the last one
   // whose first key is <= it. Shards by term (JS string order = UTF-16
@@ -725,18 +779,34 @@
         });
         return Promise.all(Array.from(need).map(function (i) { return self.shard(i, kind); }));
       }
+      // The ranking from complete postings: the term shards, or on a
+      // tiered index (which has none) every candidate term's complete
+      // postings, read as records.
       function full() {
-        return load(heads ? "heads" : "shards").then(function (shards) {
-          // Past the head's k results, the deep record's.
-          var deep = heads && limit > entry.k;
-          return Promise.resolve(deep ? self.deepen(shards, toks) : null).then(function () {
-            var keep = heads ? (deep ? entry.kd : entry.k) : Math.max(limit, HITS_KEPT), ranked = self.rank(entry, toks, shards, keep);
-            // All hits known: fewer than asked for, from complete postings.
-            ranked.all = ranked.length < keep && (!heads || ranked.complete);
+        return load(entry.heads ? "heads" : "shards").then(function (shards) {
+          var terms = [];
+          if (entry.heads) toks.forEach(function (t) { candidates(shards, t).forEach(function (c) { terms.push(c.term); }); });
+          return Promise.resolve(entry.heads ? self.records(shards, terms, "all") : null).then(function () {
+            var keep = Math.max(limit, HITS_KEPT), ranked = self.rank(entry, toks, shards, keep);
+            // All hits known: fewer than asked for.
+            ranked.all = ranked.length < keep;
             return keepRanked(ranked);
           });
         });
       }
+      // One token from its head (and deep record past the head's k).
+      function fromHeads() {
+        return load("heads").then(function (shards) {
+          var deep = limit > entry.k;
+          return Promise.resolve(deep ? self.records(shards, exact(toks), "deep") : null).then(function () {
+            var keep = deep ? entry.kd : entry.k, ranked = self.rank(entry, toks, shards, keep);
+            // All hits known: fewer than asked for, from complete postings.
+            ranked.all = ranked.length < keep && ranked.complete;
+            return keepRanked(ranked);
+          });
+        });
+      }
+      if (heads) return fromHeads();
       if (!multi) return full();
       return load("heads").then(function (shards) {
         // What the lists prove (deep: after reading the deep records), or
@@ -751,11 +821,24 @@
         }
         var fromHeads = limit <= entry.k ? proven(false) : null;
         if (fromHeads) return fromHeads;
-        return self.deepen(shards, toks).then(function () { return proven(true) || full(); });
+        return self.records(shards, exact(toks), "deep").then(function () { return proven(true) || full(); });
       });
     });
   };
   var HITS_KEPT = 50;
+
+  function exact(toks) { return toks.map(function (t) { return t.term; }); }
+
+  /* An empty list of ranked hits with its properties (see rank()). */
+  function resultArray() {
+    var out = [];
+    out.certified = 0;
+    out.complete = false;
+    out.exact = false;
+    out.total = 0;
+    out.all = false;
+    return out;
+  }
 
   /* hits.total: matching documents (at least that many if !hits.exact). */
   function withTotal(hits, ranked) {
@@ -1042,14 +1125,21 @@
     }
     // The best `limit` states: higher score first, then lower document,
     // then earlier state (the order a stable sort of all of them gives).
-    var out = topStates(nst, limit, function (x, y) {
+    var best = topStates(nst, limit, function (x, y) {
       return score[y] - score[x] || doc[x] - doc[y] || x - y;
-    }).map(function (st) {
-      var terms = new Set();
-      for (var k = termHead[st]; k >= 0; k = termNext[k]) terms.add(candTerms[termCand[k]]);
-      return { doc: doc[st], score: score[st], block: bestBlockOf[st], terms: terms };
     });
-    if (certify) out.certified = certified();
+    // The result array gets all its named properties at once, before its
+    // elements: arrays that gained them in different orders had different
+    // hidden classes, and the optimizing compiler threw rank() away again
+    // and again (a common word's 50 hits took 10-25 ms instead of 2).
+    var out = resultArray();
+    for (var bi = 0; bi < best.length; bi++) {
+      var st0 = best[bi], terms = new Set();
+      for (var k = termHead[st0]; k >= 0; k = termNext[k]) terms.add(candTerms[termCand[k]]);
+      out.push({ doc: doc[st0], score: score[st0], block: bestBlockOf[st0], terms: terms });
+    }
+    // Complete lists prove everything (and certified() would walk them all).
+    out.certified = !certify ? 0 : complete ? out.length : certified();
     /* How many of the top hits are sure from head postings alone. A head
      * list keeps a term's best postings by (title hit, heading hit,
      * impact) (format.rs head_postings), so a document missing from an

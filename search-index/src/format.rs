@@ -74,10 +74,13 @@ pub const HEAD_DOCS: usize = 10;
 /// than a head to prove its first results. Every term in more than
 /// [`HEAD_DOCS`] documents has one, in a `d.HASH.js` file read by range.
 pub const DEEP_DOCS: usize = 50;
-/// Files of deep records, and the raw size aimed at for one: they are read
-/// by range, so their size matters only where ranges are not served.
+/// Files of deep records and of full records (every posting of a term in
+/// more than [`DEEP_DOCS`] documents; a tiered index has no term shards),
+/// and the size aimed at for one: they are read by range, so their size
+/// matters only where ranges are not served.
 const DEEP_FILES: usize = 10;
-const DEEP_TARGET_BYTES: usize = 64 * 1024;
+const FULL_FILES: usize = 40;
+const RECORD_FILE_TARGET_BYTES: usize = 64 * 1024;
 /// Sites whose raw postings exceed this get head shards, deep records and
 /// metadata records (the Rust book, ~224 pages, has ~1 MB; 10,000 pages
 /// ~30 MB).
@@ -431,7 +434,7 @@ fn best_postings(inv: &Inverted, t: usize) -> (Vec<PostingRef<'_>>, Vec<PostingR
 /// length), base64-encoded with padding.
 fn deep_record(df: usize, deep: &[PostingRef<'_>]) -> String {
     let mut body = Vec::with_capacity(16 + deep.iter().map(|p| p.2.len() + 4).sum::<usize>());
-    encode_head_postings(df, None, deep, &mut body);
+    encode_head_postings(df, (None, None), deep, &mut body);
     let mut out = fnv32(&body).to_le_bytes().to_vec();
     out.extend_from_slice(&body);
     base64(&out)
@@ -489,9 +492,14 @@ fn hits_of(data: &[u8]) -> (bool, bool) {
 }
 
 /// Bytes [`encode_head_postings`] writes.
-fn head_postings_len(df: usize, deep_len: Option<usize>, head: &[PostingRef<'_>]) -> usize {
+fn head_postings_len(
+    df: usize,
+    lens: (Option<usize>, Option<usize>),
+    head: &[PostingRef<'_>],
+) -> usize {
     let mut n = varint_len(df as u64)
-        + deep_len.map_or(0, |l| varint_len(l as u64))
+        + lens.0.map_or(0, |l| varint_len(l as u64))
+        + lens.1.map_or(0, |l| varint_len(l as u64))
         + varint_len(head.len() as u64);
     let mut prev = 0;
     for (i, &(doc, _, data)) in head.iter().enumerate() {
@@ -501,18 +509,19 @@ fn head_postings_len(df: usize, deep_len: Option<usize>, head: &[PostingRef<'_>]
     n
 }
 
-/// `varint df`, in a head shard and for a term with a deep record
-/// (`df` > [`HEAD_DOCS`]) `varint` that record's length, then `varint n`,
-/// n × (`varint doc delta`, `u8 impact`, block list): the postings format
-/// with the document frequency in front.
+/// `varint df`; in a head shard, `varint` the length of the term's deep
+/// record if it has one (`df` > [`HEAD_DOCS`]) and of its full record if
+/// it has one (`df` > [`DEEP_DOCS`]); then `varint n`, n × (`varint doc
+/// delta`, `u8 impact`, block list): the postings format with the document
+/// frequency in front.
 fn encode_head_postings(
     df: usize,
-    deep_len: Option<usize>,
+    lens: (Option<usize>, Option<usize>),
     head: &[PostingRef<'_>],
     out: &mut Vec<u8>,
 ) {
     put_varint(out, df as u64);
-    if let Some(len) = deep_len {
+    for len in [lens.0, lens.1].into_iter().flatten() {
         put_varint(out, len as u64);
     }
     put_varint(out, head.len() as u64);
@@ -530,20 +539,63 @@ fn encode_head_postings(
 fn encode_head_shard(inv: &Inverted, range: std::ops::Range<usize>, best: &[Best<'_>]) -> Vec<u8> {
     term_blob(MAGIC_HEAD, inv, range, |t, out| {
         let b = &best[t];
-        let deep_len = (inv.df(t) > HEAD_DOCS).then_some(b.deep.len());
-        encode_head_postings(inv.df(t), deep_len, &b.head, out)
+        encode_head_postings(inv.df(t), record_lens(inv.df(t), b), &b.head, out)
     })
 }
 
-/// A term's head postings and its deep record ("" when it has none).
+/// A term's head postings, its deep record and its full record ("" when
+/// it has none).
 struct Best<'a> {
     head: Vec<PostingRef<'a>>,
     deep: String,
+    full: String,
 }
 
-/// A head shard's term: (term, document frequency, the length of its deep
-/// record if it has one, head postings).
-pub type HeadTerm = (String, usize, Option<usize>, Vec<DocPosting>);
+/// The lengths a head shard's term carries: its deep record's (a term in
+/// more than [`HEAD_DOCS`] documents) and its full record's (more than
+/// [`DEEP_DOCS`]).
+fn record_lens(df: usize, b: &Best<'_>) -> (Option<usize>, Option<usize>) {
+    (
+        (df > HEAD_DOCS).then_some(b.deep.len()),
+        (df > DEEP_DOCS).then_some(b.full.len()),
+    )
+}
+
+/// A full record: every posting of a term in more than [`DEEP_DOCS`]
+/// documents, as a shard holds them ([`encode_postings`]): FNV-1a-32 (LE)
+/// of those bytes, then the bytes zlib-deflated, base64-encoded with
+/// padding.
+fn full_record(inv: &Inverted, t: usize) -> String {
+    let mut raw = Vec::with_capacity(postings_len(inv, t));
+    encode_postings(inv, t, &mut raw);
+    let mut out = fnv32(&raw).to_le_bytes().to_vec();
+    out.extend_from_slice(&deflate(&raw));
+    base64(&out)
+}
+
+/// Decodes one full record (the bytes of its range in a `p.HASH.js`
+/// file). Errors on any damage.
+pub fn decode_full_record(range: &[u8]) -> Result<Vec<DocPosting>, SearchError> {
+    let text = std::str::from_utf8(range).map_err(|_| SearchError::Corrupt("record not ASCII"))?;
+    let blob = unbase64(text)?;
+    if blob.len() < 5 {
+        return Err(SearchError::Corrupt("record too short"));
+    }
+    let raw = inflate(&blob[4..])?;
+    if fnv32(&raw).to_le_bytes() != blob[..4] {
+        return Err(SearchError::Corrupt("checksum mismatch"));
+    }
+    decode_postings(&raw)
+}
+
+/// A head shard's term: (term, document frequency, the lengths of its deep
+/// and full records where it has them, head postings).
+pub type HeadTerm = (
+    String,
+    usize,
+    (Option<usize>, Option<usize>),
+    Vec<DocPosting>,
+);
 
 /// Decodes a head shard blob (deflated as on disk, or not). Errors on any
 /// damage.
@@ -559,16 +611,19 @@ pub fn decode_head_shard(blob: &[u8]) -> Result<Vec<HeadTerm>, SearchError> {
     for (term, data) in shard_entries(blob, MAGIC_HEAD, "not a head shard")? {
         let mut k = 0;
         let df = get_varint(data, &mut k)? as usize;
-        let deep_len = if df > HEAD_DOCS {
-            Some(get_varint(data, &mut k)? as usize)
-        } else {
-            None
+        let mut len_if = |has: bool| -> Result<Option<usize>, SearchError> {
+            Ok(if has {
+                Some(get_varint(data, &mut k)? as usize)
+            } else {
+                None
+            })
         };
+        let lens = (len_if(df > HEAD_DOCS)?, len_if(df > DEEP_DOCS)?);
         let postings = decode_postings(&data[k..])?;
         if postings.len() > df || postings.len() < df.min(HEAD_DOCS) {
             return Err(SearchError::Corrupt("wrong number of head postings"));
         }
-        out.push((term, df, deep_len, postings));
+        out.push((term, df, lens, postings));
     }
     Ok(out)
 }
@@ -875,6 +930,60 @@ pub fn decode_meta_record(range: &[u8]) -> Result<Value, SearchError> {
     }
 }
 
+/// Record files of one kind (deep or full postings): the records of each
+/// head shard's terms back to back in term order, whole head shards to a
+/// file, and where each head shard's records start.
+struct RecordFiles {
+    files: Vec<OutFile>,
+    /// Per head shard: (file index, offset in the file's payload).
+    starts: Vec<(usize, usize)>,
+}
+
+fn record_files<'a>(
+    prefix: &str,
+    head_ranges: &[std::ops::Range<usize>],
+    best: &'a [Best<'a>],
+    record: impl Fn(&'a Best<'a>) -> &'a str + Sync,
+    max_files: usize,
+) -> RecordFiles {
+    use rayon::prelude::*;
+    let sizes: Vec<usize> = head_ranges
+        .iter()
+        .map(|r| best[r.clone()].iter().map(|b| record(b).len()).sum())
+        .collect();
+    let groups = group_ranges(&sizes, RECORD_FILE_TARGET_BYTES, max_files);
+    let built: Vec<(OutFile, Vec<usize>)> = groups
+        .par_iter()
+        .map(|g| {
+            let mut body = String::with_capacity(sizes[g.clone()].iter().sum::<usize>() + 2);
+            body.push('"');
+            let mut starts = Vec::with_capacity(g.len());
+            for h in g.clone() {
+                starts.push(body.len() - 1);
+                for b in &best[head_ranges[h].clone()] {
+                    body.push_str(record(b));
+                }
+            }
+            body.push('"');
+            let name = named(prefix, &body);
+            let file = OutFile {
+                bytes: script(&name, &body),
+                name,
+            };
+            (file, starts)
+        })
+        .collect();
+    let mut out = RecordFiles {
+        files: Vec::with_capacity(built.len()),
+        starts: Vec::with_capacity(head_ranges.len()),
+    };
+    for (i, (file, starts)) in built.into_iter().enumerate() {
+        out.files.push(file);
+        out.starts.extend(starts.into_iter().map(|off| (i, off)));
+    }
+    out
+}
+
 /// Result bundles a plain index's first screen reads (see [`allocate`]).
 const RESULTS_READ: f64 = 5.0;
 /// As [`RESULTS_READ`], for a tiered index (records read by range).
@@ -974,13 +1083,18 @@ pub fn write_index_with(
                 } else {
                     deep_record(inv.df(t), &deep)
                 };
-                Best { head, deep }
+                let full = if inv.df(t) > DEEP_DOCS {
+                    full_record(inv, t)
+                } else {
+                    String::new()
+                };
+                Best { head, deep, full }
             })
             .collect();
         let head_sizes: Vec<usize> = (0..inv.terms.len())
             .map(|t| {
-                let deep_len = (inv.df(t) > HEAD_DOCS).then_some(best[t].deep.len());
-                inv.terms[t].len() + head_postings_len(inv.df(t), deep_len, &best[t].head) + 4
+                let lens = record_lens(inv.df(t), &best[t]);
+                inv.terms[t].len() + head_postings_len(inv.df(t), lens, &best[t].head) + 4
             })
             .collect();
         (best, head_sizes)
@@ -994,7 +1108,7 @@ pub fn write_index_with(
     } else {
         Vec::new()
     };
-    let (max_heads, max_meta, max_deep) = if tiers {
+    let (max_heads, max_meta) = if tiers {
         let h = head_sizes
             .iter()
             .sum::<usize>()
@@ -1008,23 +1122,32 @@ pub fn write_index_with(
         let scale = (TIER_MAX_FILES as f64 / (h + m) as f64).min(1.0);
         let h = ((h as f64 * scale) as usize).max(1);
         let m = ((m as f64 * scale) as usize).max(1);
-        budget -= h + m + DEEP_FILES;
-        (h, m, DEEP_FILES)
+        budget -= h + m + DEEP_FILES + FULL_FILES;
+        (h, m)
     } else {
-        (0, 0, 0)
+        (0, 0)
     };
     let results_read = if tiers {
         RANGED_RESULTS_READ
     } else {
         RESULTS_READ
     };
-    let (max_shards, max_results) = allocate(
-        sizes.iter().sum(),
-        unit_sizes.iter().sum(),
-        budget,
-        results_read,
-    );
-    let shard_ranges = group_ranges(&sizes, SHARD_TARGET_BYTES, max_shards);
+    // A tiered index has no shards: its full postings are records too.
+    let (max_shards, max_results) = if tiers {
+        (0, budget)
+    } else {
+        allocate(
+            sizes.iter().sum(),
+            unit_sizes.iter().sum(),
+            budget,
+            results_read,
+        )
+    };
+    let shard_ranges = if tiers {
+        Vec::new()
+    } else {
+        group_ranges(&sizes, SHARD_TARGET_BYTES, max_shards)
+    };
     let shard_files: Vec<(String, OutFile)> = shard_ranges
         .par_iter()
         .enumerate()
@@ -1104,36 +1227,19 @@ pub fn write_index_with(
             (first.to_string(), file)
         })
         .collect();
-    let deep_sizes: Vec<usize> = head_ranges
-        .iter()
-        .map(|r| best[r.clone()].iter().map(|b| b.deep.len()).sum())
-        .collect();
-    let deep_ranges = group_ranges(&deep_sizes, DEEP_TARGET_BYTES, max_deep);
+    // Where each head shard's terms' deep and full records lie: (file,
+    // offset in its payload) for each kind.
+    let deep = record_files("d", &head_ranges, &best, |b| b.deep.as_str(), DEEP_FILES);
+    let full = record_files("p", &head_ranges, &best, |b| b.full.as_str(), FULL_FILES);
     let mut head_list = Vec::new();
-    let mut deep_list = Vec::new();
-    for range in &deep_ranges {
-        let mut body = String::with_capacity(deep_sizes[range.clone()].iter().sum::<usize>() + 2);
-        body.push('"');
-        for h in range.clone() {
-            let (first, file) = &head_files[h];
-            head_list.push(json!([
-                first,
-                hash_of(&file.name),
-                deep_list.len(),
-                body.len() - 1
-            ]));
-            for b in &best[head_ranges[h].clone()] {
-                body.push_str(&b.deep);
-            }
-        }
-        body.push('"');
-        let name = named("d", &body);
-        deep_list.push(json!(hash_of(&name)));
-        files.push(OutFile {
-            bytes: script(&name, &body),
-            name,
-        });
+    for (h, (first, file)) in head_files.iter().enumerate() {
+        let (d, p) = (deep.starts[h], full.starts[h]);
+        head_list.push(json!([first, hash_of(&file.name), d.0, d.1, p.0, p.1]));
     }
+    let deep_list: Vec<Value> = deep.files.iter().map(|f| json!(hash_of(&f.name))).collect();
+    let full_list: Vec<Value> = full.files.iter().map(|f| json!(hash_of(&f.name))).collect();
+    files.extend(deep.files);
+    files.extend(full.files);
     drop(best);
     for (_, f) in head_files {
         files.push(f);
@@ -1184,6 +1290,7 @@ pub fn write_index_with(
         entry["kd"] = json!(DEEP_DOCS);
         entry["heads"] = Value::Array(head_list);
         entry["deep"] = Value::Array(deep_list);
+        entry["full"] = Value::Array(full_list);
         entry["meta"] = Value::Array(meta_list);
         entry["mg"] = json!(META_GROUP);
     }

@@ -353,33 +353,50 @@ fn one_term_key(p: &grassroots_search::index::DocPosting) -> (bool, bool, u8) {
 }
 
 #[test]
-fn deep_records_round_trip() {
-    use grassroots_search::format::{DEEP_DOCS, HEAD_DOCS, decode_deep_record, decode_head_shard};
+fn deep_and_full_records_round_trip() {
+    use grassroots_search::format::{
+        DEEP_DOCS, HEAD_DOCS, decode_deep_record, decode_full_record, decode_head_shard,
+    };
     let docs = tier_docs_n(90);
     let index = build_index_with(Language::Chinese, &docs, None, Some(true)).unwrap();
     let inv = invert(Language::Chinese, &docs);
     let entry = entry_of(&index);
     assert_eq!(entry["kd"], DEEP_DOCS);
     let file = |name: &str| &index.files.iter().find(|f| f.name == name).unwrap().bytes;
-    let (mut t, mut deep_terms, mut cut) = (0, 0, 0);
+    // A tiered index has no term shards: full postings are records.
+    assert!(!index.files.iter().any(|f| f.name.starts_with("s.")));
+    let (mut t, mut deep_terms, mut cut, mut full_terms) = (0, 0, 0, 0);
     let mut a_record = None;
-    for h in entry["heads"].as_array().unwrap() {
-        // This head shard's terms' records start at h[3] in deep file h[2].
-        let dname = format!(
-            "d.{}.js",
-            entry["deep"][h[2].as_u64().unwrap() as usize]
+    // Where a head shard's records of one kind start: (file bytes, offset).
+    let start = |list: &str, h: &serde_json::Value, i: usize| {
+        let name = format!(
+            "{}.{}.js",
+            if list == "deep" { "d" } else { "p" },
+            entry[list][h[i].as_u64().unwrap() as usize]
                 .as_str()
                 .unwrap()
         );
-        let dfile = file(&dname);
-        let mut off = format!("GrassrootsSearch.register(\"{dname}\",\"").len()
-            + h[3].as_u64().unwrap() as usize;
+        let at = format!("GrassrootsSearch.register(\"{name}\",\"").len();
+        (file(&name), at + h[i + 1].as_u64().unwrap() as usize)
+    };
+    for h in entry["heads"].as_array().unwrap() {
+        // This head shard's terms' deep records start at h[3] in deep file
+        // h[2], their full records at h[5] in full file h[4].
+        let (dfile, mut off) = start("deep", h, 2);
+        let (pfile, mut poff) = start("full", h, 4);
         let hname = format!("h.{}.js", h[1].as_str().unwrap());
         let blob = payloads(&index.files, &hname).remove(0);
-        for (term, df, deep_len, head) in decode_head_shard(&blob).unwrap() {
+        for (term, df, (deep_len, full_len), head) in decode_head_shard(&blob).unwrap() {
             assert_eq!(term, inv.terms[t]);
             let full = inv.decoded(t);
             assert_eq!(deep_len.is_some(), df > HEAD_DOCS, "{term}");
+            assert_eq!(full_len.is_some(), df > DEEP_DOCS, "{term}");
+            if let Some(len) = full_len {
+                let got = decode_full_record(&pfile[poff..poff + len]).unwrap();
+                assert_eq!(got, full, "{term}");
+                poff += len;
+                full_terms += 1;
+            }
             if let Some(len) = deep_len {
                 let (ddf, deep) = decode_deep_record(&dfile[off..off + len]).unwrap();
                 assert_eq!(ddf, df);
@@ -411,12 +428,20 @@ fn deep_records_round_trip() {
         deep_terms > 0 && cut > 0,
         "{deep_terms} records, {cut} cut to {DEEP_DOCS}"
     );
+    assert_eq!(
+        full_terms, cut,
+        "a full record for each term past the deep list"
+    );
     // Damage is an error, not a panic.
     let rec = a_record.unwrap();
     assert!(decode_deep_record(&rec[..rec.len() - 4]).is_err());
     let mut flipped = rec.clone();
     flipped[10] = if flipped[10] == b'A' { b'B' } else { b'A' };
     assert!(decode_deep_record(&flipped).is_err());
+    assert!(
+        decode_full_record(&rec).is_err(),
+        "a deep record is not a full one"
+    );
 }
 
 #[test]

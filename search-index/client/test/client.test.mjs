@@ -347,7 +347,7 @@ for (const lang of ["zh", "en"]) cargoExample("scale", [join(repoRoot, "site", "
 
 const kinds = (out) => new Set(out.files.map((f) => f.split("/").pop().split(".")[0]));
 
-test("one word past the head's results reads its deep record, not the full shards, and ranks as the full index", () => {
+test("one word past the head's results reads its deep record, not its full postings, and ranks as the full index", () => {
   for (const [lang, q] of [["zh", "工作"], ["zh", "基层"], ["zh", "党员"], ["en", "work"]]) {
     for (const limit of ["20", "50"]) {
       const plain = run(lang, q, many, ["--limit", limit]), t = run(lang, q, manyTiered, ["--limit", limit]);
@@ -355,7 +355,7 @@ test("one word past the head's results reads its deep record, not the full shard
       assert.ok(t.results.length > 10, `${q}: ${t.results.length}`);
       assert.deepEqual(t.results, plain.results, `${q}, ${limit}`);
       const k = kinds(t);
-      assert.ok(k.has("d") && !k.has("s"), `${q}, ${limit}: ${t.files.join(" ")}`);
+      assert.ok(k.has("d") && !k.has("p"), `${q}, ${limit}: ${t.files.join(" ")}`);
       assert.ok(t.files.some((f) => /\/d\.[0-9a-f]+\.js#bytes=/.test(f)), t.files.join(" "));
     }
   }
@@ -372,8 +372,47 @@ test("a word of several bigrams ranks from deep records when they prove its resu
     assert.equal(t.results.length, Number(limit), q);
     assert.deepEqual(t.results, plain.results, `${q}, ${limit}`);
     const k = kinds(t);
-    assert.ok(k.has("d") && !k.has("s"), `${q}, ${limit}: ${t.files.join(" ")}`);
+    assert.ok(k.has("d") && !k.has("p"), `${q}, ${limit}: ${t.files.join(" ")}`);
   }
+});
+
+test("other queries read their terms' full postings as records, and rank as the full index", () => {
+  // A tiered index has no term shards.
+  assert.ok(!readdirSync(join(manyTiered, "search", "zh")).some((n) => n.startsWith("s.")));
+  // Several words, and words whose first results the heads and deep
+  // records do not prove (群众工作, 调查研究). (One token still ranks from
+  // its head and deep record: see the test above, and README on words
+  // being typed.)
+  const queries = [["zh", "基层 组织"], ["zh", "群众工作"], ["zh", "调查研究"], ["zh", "基层 党员 工作"],
+    ["en", "party members"], ["en", "the work"], ["en", "working people"], ["en", "rural community service"]];
+  let full = 0;
+  for (const [lang, q] of queries) {
+    for (const limit of ["10", "50"]) {
+      const plain = run(lang, q, many, ["--limit", limit]), t = run(lang, q, manyTiered, ["--limit", limit]);
+      assert.equal(t.status, 0, q);
+      assert.deepEqual(t.results, plain.results, `${q}, ${limit}`);
+      // Full postings come as records by range, never whole files.
+      assert.ok(!t.files.some((f) => /\/[pd]\.[0-9a-f]+\.js$/.test(f)), t.files.join(" "));
+      full += t.files.some((f) => /\/p\.[0-9a-f]+\.js#bytes=/.test(f)) ? 1 : 0;
+    }
+  }
+  assert.ok(full >= queries.length, `${full} of ${queries.length * 2} read full records`);
+});
+
+test("a damaged full postings record gives a clear error", () => {
+  const good = run("zh", "群众工作", manyTiered);
+  const [, a, b] = /#bytes=(\d+)-(\d+)$/.exec(good.files.find((f) => /\/p\.[0-9a-f]+\.js#bytes=/.test(f)));
+  const mid = (Number(a) + Number(b)) >> 1;
+  const dir = join(tmp, "damaged-full-" + Math.random().toString(36).slice(2));
+  cpSync(manyTiered, dir, { recursive: true });
+  const sdir = join(dir, "search", "zh");
+  for (const f of readdirSync(sdir).filter((n) => n.startsWith("p."))) {
+    const text = readFileSync(join(sdir, f), "utf8");
+    writeFileSync(join(sdir, f), text.slice(0, mid) + (text[mid] === "A" ? "B" : "A") + text.slice(mid + 1));
+  }
+  const out = run("zh", "群众工作", dir);
+  assert.equal(out.status, 1);
+  assert.match(out.error, /damaged|checksum/);
 });
 
 test("a damaged deep record gives a clear error", () => {
