@@ -676,13 +676,14 @@
     return Promise.resolve(postingsEntry(bytes, 4, bytes.length, true, 0, 0, false));
   }
 
-  // A full record: FNV-1a-32 (LE) of the postings, then the postings
-  // zlib-deflated.
+  // A full record: FNV-1a-32 (LE) of the postings, a flag, then the
+  // postings as they are (0) or zlib-deflated (1).
   function fullRecord(name, text) {
     var bytes = bytesOf(name, text);
-    if (bytes.length < 5 || bytes[4] !== 0x78) return Promise.reject(SearchDataError("search file " + name + " is damaged (bad postings record)"));
+    if (bytes.length < 6 || bytes[4] > 1 || (bytes[4] === 1 && bytes[5] !== 0x78)) return Promise.reject(SearchDataError("search file " + name + " is damaged (bad postings record)"));
     var sum = (bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24) >>> 0;
-    return inflate(name, bytes.subarray(4)).then(function (raw) {
+    var body = bytes.subarray(5);
+    return (bytes[4] === 1 ? inflate(name, body) : Promise.resolve(body)).then(function (raw) {
       if (fnv32(raw, 0) !== sum) throw SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site");
       return postingsEntry(raw, 0, raw.length, false, 0, 0, true);
     });

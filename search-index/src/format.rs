@@ -14,17 +14,17 @@
 //!   and excerpt blocks for a contiguous run of (document, block) (see
 //!   [`write_index`]). A result reads one bundle.
 //!
-//! Big sites add two tiers for the first screen of a one-word query (see
-//! [`tiered`]): with a fixed file budget, shards and result bundles grow
-//! with the site, and a query that reads one shard and five bundles would
-//! read hundreds of KB.
+//! Big sites are written differently (see [`tiered`]): with a fixed file
+//! budget, shards and result bundles grow with the site, and a query that
+//! reads one shard and five bundles would read hundreds of KB. So what a
+//! query needs per term or per result becomes a record it reads by range:
 //!
 //! * `h.HASH.js` — a head shard (see [`encode_head_shard`]): the same
-//!   dictionary, but for each term only its document frequency and its
-//!   [`HEAD_DOCS`] best postings for a one-term query (title hits, then
-//!   heading hits, then impact). A one-token query ranks its first
-//!   [`HEAD_DOCS`] results from head shards alone; other queries read the
-//!   full shards.
+//!   dictionary, but for each term only its document frequency, the
+//!   lengths of its deep and full records, and its [`HEAD_DOCS`] best
+//!   postings for a one-term query (title hits, then heading hits, then
+//!   impact). A one-token query ranks its first [`HEAD_DOCS`] results from
+//!   head shards alone.
 //! * `m.HASH.js` — metadata records: url, title and section path of
 //!   [`META_GROUP`] documents each, base64 of deflated JSON `[first doc,
 //!   [section path, ...], [[url, title, path index, record lengths], ...],
@@ -38,6 +38,12 @@
 //!   [`deep_record`]), in term order; the entry gives each head shard the
 //!   file and offset of its terms' records, and the head shard each
 //!   record's length.
+//! * `p.HASH.js` — full records, read by range, laid out as the deep ones:
+//!   for each term in more than [`DEEP_DOCS`] documents, all its postings
+//!   (see [`full_record`]). A tiered index has no `s.HASH.js` term shards:
+//!   the head shards are its dictionary, and a query that needs complete
+//!   postings reads its terms' records (the head holds all of a rarer
+//!   term's, the deep record all of a term in up to [`DEEP_DOCS`]).
 //! * On a tiered index `r.HASH.js` holds excerpt *records* (see
 //!   [`ranged_results`]): each one document's blocks, deflated and
 //!   base64-encoded on its own, back to back in the file's one string
@@ -48,7 +54,7 @@
 //! * A Chinese word of 2–3 bigrams ranks from head shards too when the
 //!   client can prove its first results from them (`certified` in search.js
 //!   `rank`), else from the deep records when they prove them; otherwise
-//!   it reads the full shards. A one-token query past the head's
+//!   from its terms' complete postings. A one-token query past the head's
 //!   [`HEAD_DOCS`] results ("more results") ranks from its deep record.
 //!
 //! The split of the file budget between shards and result bundles minimises
@@ -563,15 +569,29 @@ fn record_lens(df: usize, b: &Best<'_>) -> (Option<usize>, Option<usize>) {
 
 /// A full record: every posting of a term in more than [`DEEP_DOCS`]
 /// documents, as a shard holds them ([`encode_postings`]): FNV-1a-32 (LE)
-/// of those bytes, then the bytes zlib-deflated, base64-encoded with
-/// padding.
-fn full_record(inv: &Inverted, t: usize) -> String {
-    let mut raw = Vec::with_capacity(postings_len(inv, t));
+/// of those bytes, a flag byte, then the bytes as they are (flag 0) or
+/// zlib-deflated (flag 1), base64-encoded with padding. Only records of at
+/// least [`FULL_DEFLATE_MIN`] bytes are deflated: varint postings shrink
+/// little, and deflating tens of thousands of small records cost the index
+/// build a tenth of its time.
+fn full_record(inv: &Inverted, t: usize, size_hint: usize) -> String {
+    let mut raw = Vec::with_capacity(size_hint);
     encode_postings(inv, t, &mut raw);
-    let mut out = fnv32(&raw).to_le_bytes().to_vec();
-    out.extend_from_slice(&deflate(&raw));
+    let mut out = Vec::with_capacity(raw.len() + 8);
+    out.extend_from_slice(&fnv32(&raw).to_le_bytes());
+    if raw.len() >= FULL_DEFLATE_MIN {
+        out.push(1);
+        out.extend_from_slice(&deflate(&raw));
+    } else {
+        out.push(0);
+        out.extend_from_slice(&raw);
+    }
     base64(&out)
 }
+
+/// Full records of at least this many bytes are deflated (see
+/// [`full_record`]).
+const FULL_DEFLATE_MIN: usize = 1024;
 
 /// Decodes one full record (the bytes of its range in a `p.HASH.js`
 /// file). Errors on any damage.
@@ -581,7 +601,11 @@ pub fn decode_full_record(range: &[u8]) -> Result<Vec<DocPosting>, SearchError> 
     if blob.len() < 5 {
         return Err(SearchError::Corrupt("record too short"));
     }
-    let raw = inflate(&blob[4..])?;
+    let raw = match blob[4] {
+        0 => blob[5..].to_vec(),
+        1 => inflate(&blob[5..])?,
+        _ => return Err(SearchError::Corrupt("bad record flag")),
+    };
     if fnv32(&raw).to_le_bytes() != blob[..4] {
         return Err(SearchError::Corrupt("checksum mismatch"));
     }
@@ -1084,7 +1108,7 @@ pub fn write_index_with(
                     deep_record(inv.df(t), &deep)
                 };
                 let full = if inv.df(t) > DEEP_DOCS {
-                    full_record(inv, t)
+                    full_record(inv, t, sizes[t])
                 } else {
                     String::new()
                 };
