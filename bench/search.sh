@@ -36,6 +36,9 @@ if [ "${1:-}" = "--scale" ]; then
   [ -d "$site/content" ] || die "no content/ in $site"
   ZH_QUERIES=${ZH_QUERIES:-"教育 书法 磁场 森林 追溯 朴素 9772 志愿者 图书馆 博物馆 好奇心"}
   EN_QUERIES=${EN_QUERIES:-"lesson river volunteer library calligraphy modern tally 9772"}
+  # Queries of several words (and 书法家, whose bigrams seldom meet), comma-separated.
+  ZH_PHRASES=${ZH_PHRASES:-"教育 森林,志愿者 图书馆,森林 河流 土壤,书法家"}
+  EN_PHRASES=${EN_PHRASES:-"modern river,volunteer library,river lesson,forest soil seed"}
   say "bench: cargo build --release --example scale ..."
   (cd "$REPO_DIR" && cargo build --release --quiet -p grassroots-search --example scale >&2) || die "build of the scale example failed"
   target=$(cd "$REPO_DIR" && cargo metadata --format-version 1 --no-deps | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0,"utf8")).target_directory)')
@@ -45,6 +48,13 @@ if [ "${1:-}" = "--scale" ]; then
     q=$ZH_QUERIES; [ "$lang" = en ] && q=$EN_QUERIES
     # shellcheck disable=SC2086 # one argument per query
     node "$REPO_DIR/search-index/client/scale.mjs" "$TMP/out" "$lang" $q >"$TMP/q-$lang.jsonl"
+    phrases=$ZH_PHRASES; [ "$lang" = en ] && phrases=$EN_PHRASES
+    : >"$TMP/p-$lang.jsonl"
+    IFS=, read -r -a plist <<<"$phrases"
+    for p in "${plist[@]}"; do
+      node "$REPO_DIR/search-index/client/cli.mjs" "$TMP/out" "$lang" "$p" |
+        node -e 'const j = JSON.parse(require("fs").readFileSync(0, "utf8")); const kinds = [...new Set(j.files.map((f) => f.split("/").pop().split(".")[0]))].sort().join(" "); process.stdout.write(JSON.stringify({ query: process.argv[1], results: j.results.length, bytes: j.bytes, first: j.bytes_first_excerpts, files: j.files.length, kinds }) + "\n")' "$p" >>"$TMP/p-$lang.jsonl"
+    done
     ls "$TMP/out/search/$lang" | sed -E 's/\..*//' | sort | uniq -c >"$TMP/files-$lang.txt"
   done
   mkdir -p "$BENCH_DIR/results"
@@ -72,6 +82,14 @@ for (const lang of ["zh", "en"]) {
   const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
   const sum = (a) => `mean ${kib(mean(a))} KiB, max ${kib(Math.max(...a))} KiB`;
   out.push(`\n10 results: ${sum(all)}; first screen with excerpts: ${sum(ex)}; titles only: ${sum(fs1)}.\n`);
+  const phrases = fs.readFileSync(`${tmp}/p-${lang}.jsonl`, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  if (phrases.length) {
+    out.push("Queries of several words (`cli.mjs`, limit 10; kinds of files read: h head shards, d deep records, p full records, m metadata, r excerpts):\n");
+    out.push("| query | results | 10 results | first screen (with excerpts) | reads | files read |");
+    out.push("| --- | ---: | ---: | ---: | ---: | --- |");
+    for (const r of phrases) out.push(`| ${r.query} | ${r.results} | ${kib(r.bytes)} KiB | ${kib(r.first)} KiB | ${r.files} | ${r.kinds} |`);
+    out.push("");
+  }
 }
 process.stdout.write(out.join("\n") + "\n");
 JS
