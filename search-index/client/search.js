@@ -644,6 +644,8 @@
       }
     });
     want.sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : a.off - b.off; });
+    // Runs of back-to-back records, one read each (a record wanted twice,
+    // a term repeated in the query, is read once: the first sets it).
     var runs = [];
     want.forEach(function (w) {
       var run = runs[runs.length - 1];
