@@ -210,6 +210,9 @@
     return h >>> 0;
   }
 
+  // The little-endian 32-bit number at bytes[at..at + 4) (the checksums).
+  function u32le(bytes, at) { return (bytes[at] | bytes[at + 1] << 8 | bytes[at + 2] << 16 | bytes[at + 3] << 24) >>> 0; }
+
   function Reader(bytes, at, end) { this.b = bytes; this.at = at; this.end = end; }
   Reader.prototype.varint = function () {
     var v = 0, mul = 1, b;
@@ -263,7 +266,7 @@
     // "GS2": a shard; "GH2": a head shard (df and the best postings only).
     var head = bytes.length >= 3 && bytes[0] === 71 && bytes[1] === 72 && bytes[2] === 50;
     if (bytes.length < 7 || bytes[0] !== 71 || (bytes[1] !== 83 && !head) || bytes[2] !== 50) throw SearchDataError("search file " + name + " is not a shard of this version");
-    var sum = (bytes[3] | bytes[4] << 8 | bytes[5] << 16 | bytes[6] << 24) >>> 0;
+    var sum = u32le(bytes, 3);
     if (fnv32(bytes, 7) !== sum) throw SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site");
     try {
       var r = new Reader(bytes, 7, bytes.length);
@@ -478,15 +481,22 @@
     return self.shards.get(name);
   };
 
+  /* The JSON in base64 text `text` of file `name` (deflated or not), or
+   * null when it is not JSON: the caller says what it expected. */
+  function jsonOf(name, text) {
+    return inflate(name, bytesOf(name, text)).then(function (bytes) {
+      try { return JSON.parse(utf8.decode(bytes)); } catch (e) { return null; }
+    });
+  }
+
   /* Result bundle i of a plain index: [[doc, first block, url, title,
    * section, records]]. */
   Index.prototype.bundle = function (i) {
     var self = this, name = "r." + self.entry.res[i][2] + ".js";
     if (!self.bundles.has(name)) {
       var p = self.file(name).then(function (payload) {
-        return inflate(name, bytesOf(name, payload));
-      }).then(function (bytes) {
-        try { var v = JSON.parse(utf8.decode(bytes)); } catch (e) { v = null; }
+        return jsonOf(name, payload);
+      }).then(function (v) {
         if (!Array.isArray(v)) throw SearchDataError("search file " + name + " is damaged (bad result data)");
         return v;
       });
@@ -508,8 +518,7 @@
     for (var i = 0; i < g; i++) off += lens[i];
     var first = f[0] + g * entry.mg;
     return this.ranged(name, off, lens[g], function (text) {
-      return inflate(name, bytesOf(name, text)).then(function (bytes) {
-        try { var v = JSON.parse(utf8.decode(bytes)); } catch (e) { v = null; }
+      return jsonOf(name, text).then(function (v) {
         if (!Array.isArray(v) || v[0] !== first || !Array.isArray(v[1]) || !Array.isArray(v[2]) || typeof v[3] !== "number") {
           throw SearchDataError("search file " + name + " is damaged (bad metadata record)");
         }
@@ -551,8 +560,7 @@
   Index.prototype.record = function (i, doc, first, off, len) {
     var name = "r." + this.entry.res[i][2] + ".js";
     return this.ranged(name, off, len, function (text) {
-      return inflate(name, bytesOf(name, text)).then(function (bytes) {
-        try { var v = JSON.parse(utf8.decode(bytes)); } catch (e) { v = null; }
+      return jsonOf(name, text).then(function (v) {
         if (!Array.isArray(v) || v[0] !== doc || v[1] !== first || !Array.isArray(v[2]) || !v[2].length) {
           throw SearchDataError("search file " + name + " is damaged (bad result data)");
         }
@@ -561,9 +569,10 @@
     });
   };
 
-  /* Bytes off..off+len of file `name` (a record: excerpts, metadata or
-   * deep postings), decoded by decode(text), once. Read by range when the loader can (http(s)
-   * with fetch, the CLI), else from the whole file. */
+  /* Bytes off..off+len of file `name` (a record: excerpts, metadata,
+   * deep or full postings), decoded by decode(text), once. Read by range
+   * when the loader can (http(s) with fetch, the CLI), else from the whole
+   * file. */
   Index.prototype.ranged = function (name, off, len, decode) {
     var self = this, key = name + "#" + off + "+" + len;
     if (self.bundles.has(key)) return self.bundles.get(key);
@@ -673,7 +682,7 @@
 
   // A deep record: FNV-1a-32 (LE) of the rest, then head-style postings.
   function deepRecord(name, text) {
-    var bytes = bytesOf(name, text), sum = bytes.length >= 4 ? (bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24) >>> 0 : -1;
+    var bytes = bytesOf(name, text), sum = bytes.length >= 4 ? u32le(bytes, 0) : -1;
     if (fnv32(bytes, 4) !== sum) return Promise.reject(SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site"));
     return Promise.resolve(postingsEntry(bytes, 4, bytes.length, true, 0, 0, false));
   }
@@ -683,7 +692,7 @@
   function fullRecord(name, text) {
     var bytes = bytesOf(name, text);
     if (bytes.length < 6 || bytes[4] > 1 || (bytes[4] === 1 && bytes[5] !== 0x78)) return Promise.reject(SearchDataError("search file " + name + " is damaged (bad postings record)"));
-    var sum = (bytes[0] | bytes[1] << 8 | bytes[2] << 16 | bytes[3] << 24) >>> 0;
+    var sum = u32le(bytes, 0);
     var body = bytes.subarray(5);
     return (bytes[4] === 1 ? inflate(name, body) : Promise.resolve(body)).then(function (raw) {
       if (fnv32(raw, 0) !== sum) throw SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site");
@@ -822,8 +831,8 @@
           sure.complete = false;
           return keepRanked(sure);
         }
-        var fromHeads = limit <= entry.k ? proven(false) : null;
-        if (fromHeads) return fromHeads;
+        var byHeads = limit <= entry.k ? proven(false) : null;
+        if (byHeads) return byHeads;
         return self.records(shards, exact(toks), "deep").then(function () { return proven(true) || full(); });
       });
     });

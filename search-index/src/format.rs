@@ -204,7 +204,12 @@ fn js_json(v: &impl serde::Serialize) -> String {
 /// that payload (`s.`, `h.`, `r.`, `m.` + hash + `.js`).
 fn blob_file(prefix: &str, raw: &[u8]) -> OutFile {
     // A JSON string: the base64 alphabet needs no escaping.
-    let payload = format!("\"{}\"", base64(&deflate(raw)));
+    string_file(prefix, format!("\"{}\"", base64(&deflate(raw))))
+}
+
+/// A file whose payload is `payload` (a quoted string of base64), named
+/// by a hash of it.
+fn string_file(prefix: &str, payload: String) -> OutFile {
     let name = named(prefix, &payload);
     OutFile {
         bytes: script(&name, &payload),
@@ -449,8 +454,7 @@ fn deep_record(df: usize, deep: &[PostingRef<'_>]) -> String {
 /// Decodes one deep record (the bytes of its range in a `d.HASH.js` file):
 /// (document frequency, postings). Errors on any damage.
 pub fn decode_deep_record(range: &[u8]) -> Result<(usize, Vec<DocPosting>), SearchError> {
-    let text = std::str::from_utf8(range).map_err(|_| SearchError::Corrupt("record not ASCII"))?;
-    let blob = unbase64(text)?;
+    let blob = record_bytes(range)?;
     if blob.len() < 4 || fnv32(&blob[4..]).to_le_bytes() != blob[..4] {
         return Err(SearchError::Corrupt("checksum mismatch"));
     }
@@ -596,8 +600,7 @@ const FULL_DEFLATE_MIN: usize = 1024;
 /// Decodes one full record (the bytes of its range in a `p.HASH.js`
 /// file). Errors on any damage.
 pub fn decode_full_record(range: &[u8]) -> Result<Vec<DocPosting>, SearchError> {
-    let text = std::str::from_utf8(range).map_err(|_| SearchError::Corrupt("record not ASCII"))?;
-    let blob = unbase64(text)?;
+    let blob = record_bytes(range)?;
     if blob.len() < 5 {
         return Err(SearchError::Corrupt("record too short"));
     }
@@ -739,11 +742,8 @@ pub fn inflate(data: &[u8]) -> Result<Vec<u8>, SearchError> {
 /// and, for its first screen, `results_read` bundles (the search box loads
 /// the result data of the top 5 first), so the expected bytes read,
 /// `SHARDS_READ·S/ns + results_read·R/nr`, are least with
-/// `ns/nr = sqrt(SHARDS_READ·S / (results_read·R))`. A tiered index reads
-/// records by range, not whole bundles: its bundles' size only matters
-/// where ranges are not served (`file://`, servers without Range), so it
-/// counts them as read once ([`RANGED_RESULTS_READ`]) and gives the
-/// shards more files.
+/// `ns/nr = sqrt(SHARDS_READ·S / (results_read·R))`. (A tiered index has
+/// no shards: its result files take what the other kinds leave.)
 fn allocate(
     shard_bytes: usize,
     result_bytes: usize,
@@ -879,8 +879,8 @@ fn ranged_results(inv: &Inverted, first_block: &[u32], n_docs: usize, max_files:
                 body.push_str(&rec);
             }
             body.push('"');
-            let name = named("r", &body);
-            let mut at = format!("GrassrootsSearch.register({},\"", json!(name)).len();
+            let file = string_file("r", body);
+            let mut at = format!("GrassrootsSearch.register({},\"", json!(file.name)).len();
             let offsets = lens
                 .iter()
                 .map(|l| {
@@ -889,15 +889,7 @@ fn ranged_results(inv: &Inverted, first_block: &[u32], n_docs: usize, max_files:
                 })
                 .collect();
             let (d, b0, _) = recs[s];
-            (
-                json!([d, b0, hash_of(&name)]),
-                OutFile {
-                    bytes: script(&name, &body),
-                    name,
-                },
-                offsets,
-                lens,
-            )
+            (json!([d, b0, hash_of(&file.name)]), file, offsets, lens)
         })
         .collect();
     let mut r = Ranged {
@@ -943,9 +935,7 @@ fn meta_record(docs: &[DocMeta<'_>], r: &Ranged, range: std::ops::Range<usize>) 
 /// Decodes one metadata record (the bytes of its range in an `m.HASH.js`
 /// file). Errors on any damage.
 pub fn decode_meta_record(range: &[u8]) -> Result<Value, SearchError> {
-    let text = std::str::from_utf8(range).map_err(|_| SearchError::Corrupt("record not ASCII"))?;
-    let v: Value = serde_json::from_slice(&inflate(&unbase64(text)?)?)
-        .map_err(|_| SearchError::Corrupt("record not JSON"))?;
+    let v = record_json(range)?;
     let ok = v[0].is_u64() && v[1].is_array() && v[2].is_array() && v[3].is_u64();
     if ok {
         Ok(v)
@@ -989,12 +979,7 @@ fn record_files<'a>(
                 }
             }
             body.push('"');
-            let name = named(prefix, &body);
-            let file = OutFile {
-                bytes: script(&name, &body),
-                name,
-            };
-            (file, starts)
+            (string_file(prefix, body), starts)
         })
         .collect();
     let mut out = RecordFiles {
@@ -1010,22 +995,30 @@ fn record_files<'a>(
 
 /// Result bundles a plain index's first screen reads (see [`allocate`]).
 const RESULTS_READ: f64 = 5.0;
-/// As [`RESULTS_READ`], for a tiered index (records read by range).
-const RANGED_RESULTS_READ: f64 = 1.0;
 
 /// Decodes one excerpt record of a tiered index's result file (the bytes
 /// of its range: base64 of deflated JSON `[doc, first block, records]`).
 /// Errors on any damage.
 pub fn decode_record(range: &[u8]) -> Result<Value, SearchError> {
-    let text = std::str::from_utf8(range).map_err(|_| SearchError::Corrupt("record not ASCII"))?;
-    let v: Value = serde_json::from_slice(&inflate(&unbase64(text)?)?)
-        .map_err(|_| SearchError::Corrupt("record not JSON"))?;
+    let v = record_json(range)?;
     let ok = v[0].is_u64() && v[1].is_u64() && v[2].as_array().is_some_and(|r| !r.is_empty());
     if ok {
         Ok(v)
     } else {
         Err(SearchError::Corrupt("bad record"))
     }
+}
+
+/// The bytes of a record: the base64 text of its range, decoded.
+fn record_bytes(range: &[u8]) -> Result<Vec<u8>, SearchError> {
+    let text = std::str::from_utf8(range).map_err(|_| SearchError::Corrupt("record not ASCII"))?;
+    unbase64(text)
+}
+
+/// The JSON of an excerpt or metadata record (deflated in its bytes).
+fn record_json(range: &[u8]) -> Result<Value, SearchError> {
+    serde_json::from_slice(&inflate(&record_bytes(range)?)?)
+        .map_err(|_| SearchError::Corrupt("record not JSON"))
 }
 
 /// Whether an index with `postings_bytes` of raw postings gets head shards
@@ -1151,11 +1144,6 @@ pub fn write_index_with(
     } else {
         (0, 0)
     };
-    let results_read = if tiers {
-        RANGED_RESULTS_READ
-    } else {
-        RESULTS_READ
-    };
     // A tiered index has no shards: its full postings are records too.
     let (max_shards, max_results) = if tiers {
         (0, budget)
@@ -1164,7 +1152,7 @@ pub fn write_index_with(
             sizes.iter().sum(),
             unit_sizes.iter().sum(),
             budget,
-            results_read,
+            RESULTS_READ,
         )
     };
     let shard_ranges = if tiers {
@@ -1285,17 +1273,13 @@ pub fn write_index_with(
             .collect();
         let sizes: Vec<usize> = records.iter().map(String::len).collect();
         for range in group_ranges(&sizes, META_TARGET_BYTES, max_meta) {
-            let body = format!("\"{}\"", records[range.clone()].concat());
-            let name = named("m", &body);
+            let file = string_file("m", format!("\"{}\"", records[range.clone()].concat()));
             meta_list.push(json!([
                 range.start * META_GROUP,
-                hash_of(&name),
+                hash_of(&file.name),
                 &sizes[range]
             ]));
-            files.push(OutFile {
-                bytes: script(&name, &body),
-                name,
-            });
+            files.push(file);
         }
     }
 
