@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{self, Kind, SourceFile};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::markdown::{self, LinkResolver, Rendered, ResolvedLink};
 use crate::output::{self, Sink, Staging};
 use crate::render::context::{self, DocumentCtx, LanguageCtx, PageCtx, SiteCtx, Translation};
@@ -137,17 +137,25 @@ pub fn theme_dir(opts: &BuildOptions, config: &Config) -> Result<ThemeDir> {
         });
     }
     if name == "default" {
-        let tmp = tempfile::tempdir()
-            .map_err(|e| Error::new(format!("could not unpack the built-in theme: {e}")))?;
-        EMBEDDED_THEME
-            .extract(tmp.path())
-            .map_err(|e| Error::new(format!("could not unpack the built-in theme: {e}")))?;
+        let tmp = tempfile::tempdir().map_err(|e| {
+            Error::new(
+                ErrorKind::Theme,
+                format!("could not unpack the built-in theme: {e}"),
+            )
+        })?;
+        EMBEDDED_THEME.extract(tmp.path()).map_err(|e| {
+            Error::new(
+                ErrorKind::Theme,
+                format!("could not unpack the built-in theme: {e}"),
+            )
+        })?;
         return Ok(ThemeDir {
             path: tmp.path().to_path_buf(),
             _unpacked: Some(tmp),
         });
     }
     Err(Error::in_file(
+        ErrorKind::Theme,
         opts.site_dir.join("config.toml"),
         format!("theme \"{name}\" not found"),
     )
@@ -831,8 +839,12 @@ pub(crate) fn render_document(
         &ctx.root,
         &site.link_path(&entry.url),
     );
-    let tera_ctx = tera::Context::from_serialize(&ctx)
-        .map_err(|e| Error::new(format!("could not prepare the template context: {e}")))?;
+    let tera_ctx = tera::Context::from_serialize(&ctx).map_err(|e| {
+        Error::new(
+            ErrorKind::Template,
+            format!("could not prepare the template context: {e}"),
+        )
+    })?;
     let html = renderer
         .render(lang, template, &tera_ctx)
         .map_err(|e| match file {
@@ -869,7 +881,7 @@ fn template_for<'a>(
         Some(t) => {
             if !renderer.has_template(t) {
                 let f = file.expect("template comes from a file");
-                return Err(Error::new(format!("template `{t}` not found"))
+                return Err(Error::new(ErrorKind::Template, format!("template `{t}` not found"))
                     .at(&f.display_path, f.front.line_of("template"), Some(1))
                     .hint("put it in the site's templates/ folder, or remove the `template` key to use the default"));
             }
@@ -1138,10 +1150,13 @@ pub(crate) fn check_anchors(site: &Site, docs: &[RenderedDoc]) -> Result<()> {
                     .unwrap_or_default();
                 known.sort();
                 errors.push(
-                    Error::new(format!(
-                        "broken anchor: /{target_url} has no heading with id `{}`",
-                        r.anchor
-                    ))
+                    Error::new(
+                        ErrorKind::BrokenAnchor,
+                        format!(
+                            "broken anchor: /{target_url} has no heading with id `{}`",
+                            r.anchor
+                        ),
+                    )
                     .at(&file.display_path, Some(r.line), Some(r.column))
                     .hint(if known.is_empty() {
                         "that page has no headings; link to the page without `#…`".to_string()
@@ -1381,10 +1396,10 @@ impl SearchJob {
             forced_tiers(),
         )
         .map_err(|e| {
-            Error::new(format!(
-                "could not build the search index of {}: {e}",
-                self.code
-            ))
+            Error::new(
+                ErrorKind::Search,
+                format!("could not build the search index of {}: {e}", self.code),
+            )
         })?;
         let mut files: Vec<OutFile> = index
             .files
@@ -1470,7 +1485,7 @@ pub(crate) fn check_print_urls(site: &Site, printable: &[HashSet<NodeId>]) -> Re
                 && let Some(src) = view.entries[clash].source
             {
                 errors.push(
-                    Error::in_file(&site.sources[src].display_path, format!("this page's URL /{} is where the section's print page goes", view.entries[clash].url))
+                    Error::in_file(ErrorKind::Url, &site.sources[src].display_path, format!("this page's URL /{} is where the section's print page goes", view.entries[clash].url))
                         .hint("give the page another `slug`, or set [print] enabled = false in config.toml"),
                 );
             }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result, line_col};
+use crate::error::{Error, ErrorKind, Result, line_col};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -225,9 +225,12 @@ impl Config {
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unzip();
-            Error::new(format!("invalid configuration: {}", e.message()))
-                .at(path, line, column)
-                .hint("see README.md, section \"Configuration\", for the keys config.toml accepts")
+            Error::new(
+                ErrorKind::Config,
+                format!("invalid configuration: {}", e.message()),
+            )
+            .at(path, line, column)
+            .hint("see README.md, section \"Configuration\", for the keys config.toml accepts")
         })?;
         Config::from_raw(raw, path)
     }
@@ -235,6 +238,7 @@ impl Config {
     pub fn from_raw(raw: RawConfig, path: &Path) -> Result<Config> {
         if !is_language_code(&raw.default_language) {
             return Err(Error::in_file(
+                ErrorKind::Config,
                 path,
                 format!(
                     "`default_language = \"{}\"` is not a language code",
@@ -270,6 +274,7 @@ impl Config {
             }
             if !is_language_code(code) {
                 return Err(Error::in_file(
+                    ErrorKind::Config,
                     path,
                     format!("`[languages.{code}]`: \"{code}\" is not a language code"),
                 )
@@ -296,7 +301,7 @@ impl Config {
         if let Some(url) = &base_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
-            return Err(Error::in_file(path, format!("`base_url = \"{url}\"` is not an absolute http(s) URL"))
+            return Err(Error::in_file(ErrorKind::Config, path, format!("`base_url = \"{url}\"` is not an absolute http(s) URL"))
                 .hint("write it as \"https://example.org\" or \"https://example.org/sub/path\", or leave it out"));
         }
         Ok(Config {

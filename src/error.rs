@@ -18,9 +18,49 @@ pub struct Location {
     pub column: Option<usize>,
 }
 
+/// What a problem is about, so that callers (the dev server, tests) can tell
+/// problems apart without matching on message strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// config.toml: malformed, an unknown key, a bad value.
+    Config,
+    /// A page's front matter: unclosed, malformed, an unknown or misused key.
+    FrontMatter,
+    /// A file that is not valid UTF-8.
+    Encoding,
+    /// The content tree itself: a missing folder, a language suffix that
+    /// config.toml does not configure.
+    Content,
+    /// Two documents at one URL, a bad `slug`, a page where a print page goes.
+    Url,
+    /// An `@/` link to no page or section.
+    BrokenLink,
+    /// A link to a heading id that the linked page does not have.
+    BrokenAnchor,
+    /// A theme that cannot be found or lacks a required template.
+    Theme,
+    /// A template that fails to parse or to render.
+    Template,
+    /// A theme's or site's UI strings (i18n/*.toml).
+    UiStrings,
+    /// Syntax highlighting setup (an unknown theme).
+    Highlight,
+    /// The search index of a language could not be built.
+    Search,
+    /// The output folder is refused (not ours, not a folder, the root).
+    Output,
+    /// Reading or writing a file failed.
+    Io,
+    /// The dev server could not start (socket, threads, watcher).
+    Server,
+    /// `grassroots init` refused its folder.
+    Init,
+}
+
 /// One problem, with enough context for a person to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub kind: ErrorKind,
     pub message: String,
     pub location: Option<Location>,
     pub hint: Option<String>,
@@ -37,9 +77,10 @@ pub struct Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn new(message: impl Into<String>) -> Self {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
             diagnostics: vec![Diagnostic {
+                kind,
                 message: message.into(),
                 location: None,
                 hint: None,
@@ -49,8 +90,8 @@ impl Error {
     }
 
     /// An error about a whole file (no line known).
-    pub fn in_file(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
-        Error::new(message).at(file, None, None)
+    pub fn in_file(kind: ErrorKind, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Error::new(kind, message).at(file, None, None)
     }
 
     /// Sets the location of the (last) diagnostic.
@@ -97,10 +138,12 @@ impl Error {
     pub fn dedup(self) -> Self {
         let mut out: Vec<Diagnostic> = Vec::new();
         for d in self.diagnostics {
-            match out
-                .iter_mut()
-                .find(|o| o.message == d.message && o.location == d.location && o.hint == d.hint)
-            {
+            match out.iter_mut().find(|o| {
+                o.kind == d.kind
+                    && o.message == d.message
+                    && o.location == d.location
+                    && o.hint == d.hint
+            }) {
                 Some(o) => o.rendering.extend(d.rendering),
                 None => out.push(d),
             }
@@ -112,9 +155,15 @@ impl Error {
         &self.diagnostics
     }
 
+    /// The kind of each diagnostic, in order (for tests and callers that
+    /// react to what went wrong).
+    pub fn kinds(&self) -> Vec<ErrorKind> {
+        self.diagnostics.iter().map(|d| d.kind).collect()
+    }
+
     /// An I/O failure on a path, phrased for a person.
     pub fn io(path: impl AsRef<Path>, action: &str, err: std::io::Error) -> Self {
-        Error::new(format!("could not {action}: {err}")).at(path, None, None)
+        Error::new(ErrorKind::Io, format!("could not {action}: {err}")).at(path, None, None)
     }
 }
 
@@ -199,7 +248,7 @@ mod tests {
 
     #[test]
     fn display_names_file_line_column_and_hint() {
-        let e = Error::new("bad thing")
+        let e = Error::new(ErrorKind::Config, "bad thing")
             .at("content/a.md", Some(3), Some(7))
             .hint("fix it");
         assert_eq!(e.to_string(), "content/a.md:3:7: bad thing\n  help: fix it");
@@ -207,8 +256,12 @@ mod tests {
 
     #[test]
     fn combine_keeps_every_diagnostic() {
-        let e = Error::combine([Error::new("a"), Error::new("b")]).unwrap();
-        assert_eq!(e.diagnostics().len(), 2);
+        let e = Error::combine([
+            Error::new(ErrorKind::BrokenLink, "a"),
+            Error::new(ErrorKind::Template, "b"),
+        ])
+        .unwrap();
+        assert_eq!(e.kinds(), [ErrorKind::BrokenLink, ErrorKind::Template]);
         assert!(Error::combine(Vec::new()).is_none());
     }
 }

@@ -32,7 +32,7 @@ use crate::build::{
     shell_hashes, write_crawler_files,
 };
 use crate::content::{self, SourceFile};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::output::{InPlace, Sink};
 use crate::site::{LangView, NodeId, Site};
 
@@ -479,10 +479,13 @@ impl Session {
             for r in &d.markdown.anchor_refs {
                 if !ids_of(r.target).contains(&r.anchor) {
                     errors.push(
-                        Error::new(format!(
-                            "broken anchor: no heading with id `{}` on the linked page",
-                            r.anchor
-                        ))
+                        Error::new(
+                            ErrorKind::BrokenAnchor,
+                            format!(
+                                "broken anchor: no heading with id `{}` on the linked page",
+                                r.anchor
+                            ),
+                        )
                         .at(
                             &file.display_path,
                             Some(r.line),

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::output::write_file;
 
 const FILES: &[(&str, &str)] = &[
@@ -57,8 +57,10 @@ pub fn init(dir: &Path) -> Result<()> {
             .next()
             .is_some()
     {
-        return Err(Error::in_file(dir, "the folder is not empty")
-            .hint("choose a new folder; init never overwrites files"));
+        return Err(
+            Error::in_file(ErrorKind::Init, dir, "the folder is not empty")
+                .hint("choose a new folder; init never overwrites files"),
+        );
     }
     for (rel, text) in FILES {
         write_file(&dir.join(rel), text.as_bytes())?;

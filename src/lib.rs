@@ -21,4 +21,4 @@ pub mod serve;
 pub mod site;
 
 pub use build::{BuildOptions, BuildReport, build};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};

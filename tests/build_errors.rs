@@ -6,15 +6,19 @@ mod common;
 use std::fs;
 
 use common::*;
+use grassroots::ErrorKind;
 
 /// Builds the fixture once, applies `breakage`, builds again and returns the
-/// error text, after checking the first build's output is untouched.
-fn failing_build(breakage: impl FnOnce(&Fixture)) -> String {
+/// error text, after checking the first build's output is untouched and that
+/// the build failed with exactly one diagnostic of `kind`.
+fn failing_build(kind: ErrorKind, breakage: impl FnOnce(&Fixture)) -> String {
     let f = Fixture::copy("nested");
     f.build().unwrap();
     let before = snapshot(&f);
     breakage(&f);
-    let err = f.build().expect_err("the build should fail").to_string();
+    let err = f.build().expect_err("the build should fail");
+    assert_eq!(err.kinds(), [kind], "{err}");
+    let err = err.to_string();
     assert_eq!(snapshot(&f), before, "public/ changed after a failed build");
     let leftovers: Vec<_> = fs::read_dir(f.path())
         .unwrap()
@@ -53,7 +57,7 @@ fn assert_mentions(err: &str, needles: &[&str]) {
 
 #[test]
 fn malformed_toml_front_matter() {
-    let err = failing_build(|f| {
+    let err = failing_build(ErrorKind::FrontMatter, |f| {
         f.write(
             "content/intro.md",
             "+++\ntitle = \"导言\"\nweight = = 1\n+++\n\n正文\n",
@@ -67,7 +71,7 @@ fn malformed_toml_front_matter() {
 
 #[test]
 fn malformed_yaml_front_matter() {
-    let err = failing_build(|f| {
+    let err = failing_build(ErrorKind::FrontMatter, |f| {
         f.write(
             "content/part-b/dated.md",
             "---\ntitle: 带日期\ndate: [2024\n---\n正文\n",
@@ -81,13 +85,15 @@ fn malformed_yaml_front_matter() {
 
 #[test]
 fn unclosed_front_matter() {
-    let err = failing_build(|f| f.write("content/intro.md", "+++\ntitle = \"导言\"\n\n正文\n"));
+    let err = failing_build(ErrorKind::FrontMatter, |f| {
+        f.write("content/intro.md", "+++\ntitle = \"导言\"\n\n正文\n")
+    });
     assert_mentions(&err, &["content/intro.md:1:1", "never closed"]);
 }
 
 #[test]
 fn unknown_front_matter_key() {
-    let err = failing_build(|f| {
+    let err = failing_build(ErrorKind::FrontMatter, |f| {
         f.write(
             "content/intro.md",
             "+++\ntitle = \"导言\"\nauthor = \"我\"\n+++\n\n正文\n",
@@ -105,7 +111,7 @@ fn unknown_front_matter_key() {
 
 #[test]
 fn invalid_utf8() {
-    let err = failing_build(|f| {
+    let err = failing_build(ErrorKind::Encoding, |f| {
         f.write(
             "content/intro.md",
             b"+++\ntitle = \"x\"\n+++\n\n\xd5\xe2\xca\xc7 GBK\n".as_slice(),
@@ -116,7 +122,7 @@ fn invalid_utf8() {
 
 #[test]
 fn duplicate_url() {
-    let err = failing_build(|f| {
+    let err = failing_build(ErrorKind::Url, |f| {
         f.write(
             "content/part-a/three.md",
             "+++\ntitle = \"三\"\nslug = \"one\"\n+++\n",
@@ -135,7 +141,7 @@ fn duplicate_url() {
 
 #[test]
 fn broken_internal_link() {
-    let err = failing_build(|f| {
+    let err = failing_build(ErrorKind::BrokenLink, |f| {
         f.write(
             "content/intro.md",
             "+++\ntitle = \"导言\"\n+++\n\n第一行\n\n见[不存在](@/part-a/nope.md)。\n",
@@ -152,7 +158,7 @@ fn broken_internal_link() {
 
 #[test]
 fn broken_anchor() {
-    let err = failing_build(|f| {
+    let err = failing_build(ErrorKind::BrokenAnchor, |f| {
         f.write(
             "content/intro.md",
             "+++\ntitle = \"导言\"\n+++\n\n见[要点](@/part-a/one.md#没有这个)。\n",
@@ -170,7 +176,7 @@ fn broken_anchor() {
 
 #[test]
 fn template_syntax_error() {
-    let err = failing_build(|f| {
+    let err = failing_build(ErrorKind::Template, |f| {
         f.write(
             "templates/page.html",
             "{% extends \"base.html\" %}\n{% block main %}\n{{ page.title \n{% endblock main %}\n",
@@ -188,7 +194,7 @@ fn template_syntax_error() {
 
 #[test]
 fn missing_template() {
-    let err = failing_build(|f| {
+    let err = failing_build(ErrorKind::Template, |f| {
         f.write(
             "content/intro.md",
             "+++\ntitle = \"导言\"\ntemplate = \"special.html\"\n+++\n",
@@ -202,7 +208,7 @@ fn missing_template() {
 
 #[test]
 fn template_runtime_error_is_reported_once() {
-    let err = failing_build(|f| {
+    let err = failing_build(ErrorKind::Template, |f| {
         f.write("templates/page.html", "{% extends \"base.html\" %}\n{% block main %}{{ no_such_variable }}{% endblock main %}\n")
     });
     assert_mentions(&err, &["no_such_variable", "while rendering", "more"]);
@@ -211,7 +217,7 @@ fn template_runtime_error_is_reported_once() {
 
 #[test]
 fn translation_in_unconfigured_language() {
-    let err = failing_build(|f| {
+    let err = failing_build(ErrorKind::Content, |f| {
         f.write(
             "content/intro.fr.md",
             "+++\ntitle = \"Introduction\"\n+++\n",
@@ -229,7 +235,7 @@ fn translation_in_unconfigured_language() {
 
 #[test]
 fn unknown_config_key() {
-    let err = failing_build(|f| {
+    let err = failing_build(ErrorKind::Config, |f| {
         let c = fs::read_to_string(f.path().join("config.toml")).unwrap();
         f.write("config.toml", format!("{c}\n[search]\nenable = false\n"));
     });
@@ -240,7 +246,9 @@ fn unknown_config_key() {
 fn output_folder_that_is_not_ours_is_refused() {
     let f = Fixture::copy("nested");
     f.write("public/keep-me.txt", "precious");
-    let err = f.build().unwrap_err().to_string();
+    let err = f.build().unwrap_err();
+    assert_eq!(err.kinds(), [ErrorKind::Output]);
+    let err = err.to_string();
     assert_mentions(&err, &["not made by grassroots"]);
     assert_eq!(
         fs::read_to_string(f.public().join("keep-me.txt")).unwrap(),

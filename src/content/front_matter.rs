@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::Value;
 use time::Date;
 
-use crate::error::{Error, Result, line_col};
+use crate::error::{Error, ErrorKind, Result, line_col};
 
 /// The keys a page or section may set (Zola's names where they mean the same).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -95,9 +95,10 @@ pub fn split<'a>(text: &'a str, path: &Path, is_section: bool) -> Result<Split<'
         offset += line.len();
     }
     let Some((fm_end, body_start, close_line)) = close else {
-        return Err(Error::new(format!(
-            "front matter opened with `{fence}` on line 1 is never closed"
-        ))
+        return Err(Error::new(
+            ErrorKind::FrontMatter,
+            format!("front matter opened with `{fence}` on line 1 is never closed"),
+        )
         .at(path, Some(1), Some(1))
         .hint(format!(
             "add a line containing only `{fence}` after the last front matter key"
@@ -123,10 +124,10 @@ const FM_LINE_OFFSET: usize = 1;
 fn parse_toml(fm: &str, path: &Path) -> Result<Value> {
     let table: toml::Table = toml::from_str(fm).map_err(|e| {
         let (line, col) = e.span().map(|s| line_col(fm, s.start)).unzip();
-        Error::new(format!(
-            "malformed TOML front matter: {}",
-            e.message().trim()
-        ))
+        Error::new(
+            ErrorKind::FrontMatter,
+            format!("malformed TOML front matter: {}", e.message().trim()),
+        )
         .at(path, line.map(|l| l + FM_LINE_OFFSET), col)
         .hint("TOML front matter looks like `title = \"…\"`, one key per line, between `+++` lines")
     })?;
@@ -146,25 +147,33 @@ fn parse_yaml(fm: &str, path: &Path) -> Result<Value> {
             .next()
             .unwrap_or(&message)
             .to_string();
-        Error::new(format!("malformed YAML front matter: {message}"))
-            .at(
-                path,
-                loc.as_ref().map(|l| l.line() + FM_LINE_OFFSET),
-                loc.as_ref().map(|l| l.column()),
-            )
-            .hint("YAML front matter looks like `title: …`, one key per line, between `---` lines")
+        Error::new(
+            ErrorKind::FrontMatter,
+            format!("malformed YAML front matter: {message}"),
+        )
+        .at(
+            path,
+            loc.as_ref().map(|l| l.line() + FM_LINE_OFFSET),
+            loc.as_ref().map(|l| l.column()),
+        )
+        .hint("YAML front matter looks like `title: …`, one key per line, between `---` lines")
     })?;
     let json = serde_json::to_value(&value).map_err(|e| {
-        Error::new(format!("front matter cannot be read: {e}")).at(path, None, None)
+        Error::new(
+            ErrorKind::FrontMatter,
+            format!("front matter cannot be read: {e}"),
+        )
+        .at(path, None, None)
     })?;
     match json {
         Value::Object(_) => Ok(json),
         Value::Null => Ok(Value::Object(Default::default())),
-        _ => Err(
-            Error::new("YAML front matter must be a mapping of keys to values")
-                .at(path, Some(2), Some(1))
-                .hint("write it as `title: …`, one key per line"),
-        ),
+        _ => Err(Error::new(
+            ErrorKind::FrontMatter,
+            "YAML front matter must be a mapping of keys to values",
+        )
+        .at(path, Some(2), Some(1))
+        .hint("write it as `title: …`, one key per line")),
     }
 }
 
@@ -217,11 +226,14 @@ fn check_keys(value: Value, fm: &str, path: &Path, is_section: bool) -> Result<F
             front.key_lines.push((key.clone(), l));
         }
         let fail = |what: &str| {
-            Error::new(format!("front matter key `{key}` {what}"))
-                .at(path, line, column)
-                .hint(format!(
-                    "see README.md, section \"Front matter\", for what `{key}` takes"
-                ))
+            Error::new(
+                ErrorKind::FrontMatter,
+                format!("front matter key `{key}` {what}"),
+            )
+            .at(path, line, column)
+            .hint(format!(
+                "see README.md, section \"Front matter\", for what `{key}` takes"
+            ))
         };
         match key.as_str() {
             "title" | "description" | "slug" | "template" => match v {
@@ -269,9 +281,12 @@ fn check_keys(value: Value, fm: &str, path: &Path, is_section: bool) -> Result<F
                 )),
             },
             "sort_by" => errors.push(
-                Error::new("front matter key `sort_by` only applies to sections")
-                    .at(path, line, column)
-                    .hint("move it to the section's _index.md, or remove it"),
+                Error::new(
+                    ErrorKind::FrontMatter,
+                    "front matter key `sort_by` only applies to sections",
+                )
+                .at(path, line, column)
+                .hint("move it to the section's _index.md, or remove it"),
             ),
             _ => {
                 let mut allowed = PAGE_KEYS.to_vec();
@@ -279,16 +294,19 @@ fn check_keys(value: Value, fm: &str, path: &Path, is_section: bool) -> Result<F
                     allowed.push("sort_by");
                 }
                 errors.push(
-                    Error::new(format!("unknown front matter key `{key}`"))
-                        .at(path, line, column)
-                        .hint(format!(
-                            "known keys are {}; put your own keys under [extra]",
-                            allowed
-                                .iter()
-                                .map(|k| format!("`{k}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
+                    Error::new(
+                        ErrorKind::FrontMatter,
+                        format!("unknown front matter key `{key}`"),
+                    )
+                    .at(path, line, column)
+                    .hint(format!(
+                        "known keys are {}; put your own keys under [extra]",
+                        allowed
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
                 )
             }
         }

@@ -16,7 +16,7 @@ use walkdir::WalkDir;
 pub use front_matter::{FrontMatter, SortBy};
 
 use crate::config::{Config, is_language_code};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -73,18 +73,18 @@ pub fn load(
     drafts: bool,
 ) -> Result<(Vec<SourceFile>, Skipped)> {
     if !content_dir.is_dir() {
-        return Err(Error::in_file(content_dir, "the content folder does not exist")
+        return Err(Error::in_file(ErrorKind::Content, content_dir, "the content folder does not exist")
             .hint("a site keeps its Markdown in content/ next to config.toml; `grassroots init DIR` makes one"));
     }
     let mut markdown = Vec::new();
     let mut skipped = Skipped::default();
     for entry in WalkDir::new(content_dir).sort_by_file_name() {
         let entry = entry.map_err(|e| {
-            Error::new(format!("could not read the content folder: {e}")).at(
-                content_dir,
-                None,
-                None,
+            Error::new(
+                ErrorKind::Io,
+                format!("could not read the content folder: {e}"),
             )
+            .at(content_dir, None, None)
         })?;
         let name = entry.file_name().to_string_lossy();
         if name.starts_with('.') || !entry.file_type().is_file() {
@@ -182,7 +182,7 @@ fn decode_utf8(bytes: Vec<u8>, path: &Path) -> Result<String> {
         let valid = e.utf8_error().valid_up_to();
         let good = String::from_utf8_lossy(&e.as_bytes()[..valid]);
         let (line, column) = crate::error::line_col(&good, good.len());
-        Error::new("the file is not valid UTF-8")
+        Error::new(ErrorKind::Encoding, "the file is not valid UTF-8")
             .at(path, Some(line), Some(column))
             .hint("save the file as UTF-8 (editors call it \"UTF-8\" or \"Unicode\"; GBK/GB2312 files must be converted)")
     })
@@ -196,7 +196,7 @@ fn split_language(file_name: &str, path: &Path, config: &Config) -> Result<(Stri
     {
         return match config.language_index(code) {
             Some(i) => Ok((base.to_string(), i)),
-            None => Err(Error::in_file(path, format!("the file is marked as language \"{code}\", which config.toml does not configure"))
+            None => Err(Error::in_file(ErrorKind::Content, path, format!("the file is marked as language \"{code}\", which config.toml does not configure"))
                 .hint(format!(
                     "add `[languages.{code}]` to config.toml, or rename the file if \".{code}\" is not a language suffix (configured: {})",
                     config.languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>().join(", ")

@@ -11,7 +11,7 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -44,15 +44,16 @@ pub fn stylesheet(light: &str, dark: &str) -> Result<String> {
         let theme = themes.themes.get(name).ok_or_else(|| {
             let mut known: Vec<_> = themes.themes.keys().cloned().collect();
             known.sort();
-            Error::new(format!("unknown highlight theme \"{name}\"")).hint(format!(
+            Error::new(ErrorKind::Highlight, format!("unknown highlight theme \"{name}\"")).hint(format!(
                 "set [markdown] highlight_theme / highlight_theme_dark in config.toml to one of: {}",
                 known.join(", ")
             ))
         })?;
         css_for_theme_with_class_style(theme, CLASS_STYLE).map_err(|e| {
-            Error::new(format!(
-                "could not make CSS for highlight theme \"{name}\": {e}"
-            ))
+            Error::new(
+                ErrorKind::Highlight,
+                format!("could not make CSS for highlight theme \"{name}\": {e}"),
+            )
         })
     };
     let light_css = css_for(light)?;

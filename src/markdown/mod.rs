@@ -16,7 +16,7 @@ use grassroots_search::TextChunk;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::error::{Error, Result, line_col};
+use crate::error::{Error, ErrorKind, Result, line_col};
 use crate::html::escape;
 use ids::IdAllocator;
 
@@ -368,7 +368,7 @@ fn resolve_internal(
     let path = percent_decode(path);
     let anchor = anchor.filter(|a| !a.is_empty()).map(percent_decode);
     let resolved = ctx.links.resolve(&path, anchor.as_deref()).ok_or_else(|| {
-        Error::new(format!("broken internal link `{dest}`: no page or section content/{path}"))
+        Error::new(ErrorKind::BrokenLink, format!("broken internal link `{dest}`: no page or section content/{path}"))
             .at(ctx.file, Some(line), Some(column))
             .hint("internal links name a Markdown file below content/, e.g. `@/units/research.md` or `@/units/_index.md#anchor`")
     })?;

@@ -9,7 +9,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 pub mod sitemap;
 
@@ -63,6 +63,7 @@ impl Staging {
             let p = absolute(p);
             if p.starts_with(&output) {
                 return Err(Error::in_file(
+                    ErrorKind::Output,
                     &output,
                     format!(
                         "the output folder contains {}, which the build reads",
@@ -74,22 +75,28 @@ impl Staging {
         }
         if output.exists() {
             if !output.is_dir() {
-                return Err(
-                    Error::in_file(&output, "the output path exists and is not a folder")
-                        .hint("remove it or choose another --output"),
-                );
+                return Err(Error::in_file(
+                    ErrorKind::Output,
+                    &output,
+                    "the output path exists and is not a folder",
+                )
+                .hint("remove it or choose another --output"));
             }
             let empty = fs::read_dir(&output)
                 .map_err(|e| Error::io(&output, "read the output folder", e))?
                 .next()
                 .is_none();
             if !empty && !output.join(MARKER).is_file() {
-                return Err(Error::in_file(&output, "the output folder is not empty and was not made by grassroots")
+                return Err(Error::in_file(ErrorKind::Output, &output, "the output folder is not empty and was not made by grassroots")
                     .hint("the build replaces the whole output folder; choose an empty or new folder, or delete this one yourself"));
             }
         }
         let parent = output.parent().ok_or_else(|| {
-            Error::in_file(&output, "the output folder cannot be the file system root")
+            Error::in_file(
+                ErrorKind::Output,
+                &output,
+                "the output folder cannot be the file system root",
+            )
         })?;
         fs::create_dir_all(parent)
             .map_err(|e| Error::io(parent, "create the output's parent folder", e))?;
@@ -196,8 +203,12 @@ pub fn copy_tree(from: &Path, staging: &Staging, into: &str) -> Result<usize> {
     }
     let mut count = 0;
     for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
-        let entry =
-            entry.map_err(|e| Error::new(format!("could not read {}: {e}", from.display())))?;
+        let entry = entry.map_err(|e| {
+            Error::new(
+                ErrorKind::Io,
+                format!("could not read {}: {e}", from.display()),
+            )
+        })?;
         if !entry.file_type().is_file() {
             continue;
         }

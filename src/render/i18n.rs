@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::config::{Config, Language};
-use crate::error::{Error, Result, line_col};
+use crate::error::{Error, ErrorKind, Result, line_col};
 
 pub type Strings = BTreeMap<String, String>;
 
@@ -81,7 +81,11 @@ fn read_strings(path: &Path) -> Result<Strings> {
         std::fs::read_to_string(path).map_err(|e| Error::io(path, "read the UI strings", e))?;
     let table: toml::Table = toml::from_str(&text).map_err(|e| {
         let (line, col) = e.span().map(|s| line_col(&text, s.start)).unzip();
-        Error::new(format!("malformed UI strings: {}", e.message())).at(path, line, col)
+        Error::new(
+            ErrorKind::UiStrings,
+            format!("malformed UI strings: {}", e.message()),
+        )
+        .at(path, line, col)
     })?;
     let mut out = Strings::new();
     for (key, value) in table {
@@ -90,10 +94,12 @@ fn read_strings(path: &Path) -> Result<Strings> {
                 out.insert(key, s);
             }
             _ => {
-                return Err(
-                    Error::in_file(path, format!("UI string `{key}` must be a string"))
-                        .hint("write it as key = \"text\""),
-                );
+                return Err(Error::in_file(
+                    ErrorKind::UiStrings,
+                    path,
+                    format!("UI string `{key}` must be a string"),
+                )
+                .hint("write it as key = \"text\""));
             }
         }
     }

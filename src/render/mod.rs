@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use i18n::{I18n, Translate};
 
 /// The templates a theme must provide.
@@ -62,7 +62,7 @@ impl Renderer {
         }
         for required in REQUIRED_TEMPLATES {
             if !files.contains_key(*required) {
-                return Err(Error::in_file(theme_templates.join(required), format!("the template `{required}` is missing"))
+                return Err(Error::in_file(ErrorKind::Theme, theme_templates.join(required), format!("the template `{required}` is missing"))
                     .hint(format!("the theme must provide templates/{required}; a site may also add it under templates/")));
             }
         }
@@ -134,7 +134,7 @@ fn template_error(e: &tera::Error, files: &HashMap<String, PathBuf>) -> Error {
         .filter(|l| !l.trim().is_empty())
         .collect::<Vec<_>>()
         .join("\n    ");
-    let err = Error::new(format!("template error: {message}"))
+    let err = Error::new(ErrorKind::Template, format!("template error: {message}"))
         .hint("fix the template named above; README.md lists what templates can use (\"Template context\")");
     match name.and_then(|n| files.get(&n)) {
         Some(path) => err.at(

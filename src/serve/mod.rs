@@ -22,7 +22,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{broadcast, watch as tokio_watch};
 
 use crate::build::{BuildOptions, SearchJob};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use livereload::Event;
 use rebuild::{Outcome, Rebuilder};
 use watch::{Message, Watcher};
@@ -138,22 +138,33 @@ impl Server {
     pub fn start(opts: ServeOptions) -> Result<Server> {
         let site = &opts.build.site_dir;
         if !site.is_dir() {
-            return Err(Error::in_file(site, "the site folder does not exist")
-                .hint("pass the folder holding config.toml: grassroots serve SITE"));
+            return Err(
+                Error::in_file(ErrorKind::Server, site, "the site folder does not exist")
+                    .hint("pass the folder holding config.toml: grassroots serve SITE"),
+            );
         }
         let listener = TcpListener::bind((opts.bind, opts.port)).map_err(|e| {
-            Error::new(format!(
-                "could not listen on {}: {e}",
-                SocketAddr::new(opts.bind, opts.port)
-            ))
+            Error::new(
+                ErrorKind::Server,
+                format!(
+                    "could not listen on {}: {e}",
+                    SocketAddr::new(opts.bind, opts.port)
+                ),
+            )
             .hint("choose another port with --port (0 picks a free one)")
         })?;
-        listener
-            .set_nonblocking(true)
-            .map_err(|e| Error::new(format!("could not set up the socket: {e}")))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| Error::new(format!("could not set up the socket: {e}")))?;
+        listener.set_nonblocking(true).map_err(|e| {
+            Error::new(
+                ErrorKind::Server,
+                format!("could not set up the socket: {e}"),
+            )
+        })?;
+        let addr = listener.local_addr().map_err(|e| {
+            Error::new(
+                ErrorKind::Server,
+                format!("could not set up the socket: {e}"),
+            )
+        })?;
 
         let nonce = format!(
             "{:x}",
@@ -187,12 +198,21 @@ impl Server {
             .thread_name("grassroots-http")
             .enable_all()
             .build()
-            .map_err(|e| Error::new(format!("could not start the HTTP server: {e}")))?;
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Server,
+                    format!("could not start the HTTP server: {e}"),
+                )
+            })?;
         let app = http::router(state.clone());
         let mut stop = state.shutdown.subscribe();
         runtime.block_on(async {
-            let listener = tokio::net::TcpListener::from_std(listener)
-                .map_err(|e| Error::new(format!("could not set up the socket: {e}")))?;
+            let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| {
+                Error::new(
+                    ErrorKind::Server,
+                    format!("could not set up the socket: {e}"),
+                )
+            })?;
             tokio::spawn(async move {
                 let _ = axum::serve(listener, app)
                     .with_graceful_shutdown(async move {
@@ -213,7 +233,12 @@ impl Server {
         let rebuild_thread = std::thread::Builder::new()
             .name("grassroots-rebuild".into())
             .spawn(move || rebuild_loop(rx, watcher, rebuilder, thread_state, quiet))
-            .map_err(|e| Error::new(format!("could not start the rebuild thread: {e}")))?;
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Server,
+                    format!("could not start the rebuild thread: {e}"),
+                )
+            })?;
 
         Ok(Server {
             addr,

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::build::{BuildOptions, BuildReport, SearchJob, Session, build_session};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::incremental::Edit;
 
 /// How many finished builds stay on disk: the current one and the one
@@ -54,7 +54,12 @@ impl Rebuilder {
         let dir = tempfile::Builder::new()
             .prefix("grassroots-serve-")
             .tempdir()
-            .map_err(|e| Error::new(format!("could not create a temporary folder: {e}")))?;
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Io,
+                    format!("could not create a temporary folder: {e}"),
+                )
+            })?;
         Ok(Rebuilder {
             opts,
             dir,

@@ -11,7 +11,7 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use crate::build::{BuildOptions, load_config, theme_dir};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// The folders below the site folder that a build reads.
 pub const SITE_FOLDERS: [&str; 4] = ["content", "static", "templates", "i18n"];
@@ -59,7 +59,12 @@ impl Watcher {
             };
             let _ = tx.send(message);
         })
-        .map_err(|e| Error::new(format!("could not watch the site for changes: {e}")))?;
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::Server,
+                format!("could not watch the site for changes: {e}"),
+            )
+        })?;
         Ok(Watcher {
             debouncer,
             site,

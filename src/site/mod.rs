@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use crate::config::Config;
 use crate::content::{Kind, SortBy, SourceFile};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 pub type NodeId = usize;
 
@@ -156,6 +156,7 @@ impl Site {
         // Two files for one language of one node, e.g. `a.md` and `a.zh.md`.
         if self.nodes[id].sources[source.lang].is_some() {
             return Err(Error::in_file(
+                ErrorKind::Content,
                 &source.display_path,
                 format!(
                     "this file and another are both the {} version of content/{}",
@@ -259,7 +260,7 @@ impl Site {
                             Err(msg) => {
                                 let f = file.expect("a slug comes from a file");
                                 errors.push(
-                                    Error::new(format!("`slug = \"{s}\"` {msg}"))
+                                    Error::new(ErrorKind::Url, format!("`slug = \"{s}\"` {msg}"))
                                         .at(&f.display_path, f.front.line_of("slug"), Some(1))
                                         .hint("a slug is one URL segment such as \"research\" or \"调查研究\""),
                                 );
@@ -313,11 +314,14 @@ impl Site {
         let file_b = entries[b]
             .source
             .map(|s| self.sources[s].display_path.clone());
-        let e = Error::new(format!(
-            "two pages map to the same URL /{url} in {}: this one and {}",
-            self.config.languages[lang].code,
-            name(a)
-        ))
+        let e = Error::new(
+            ErrorKind::Url,
+            format!(
+                "two pages map to the same URL /{url} in {}: this one and {}",
+                self.config.languages[lang].code,
+                name(a)
+            ),
+        )
         .hint("give one of them a different `slug` in its front matter, or rename the file");
         match file_b {
             Some(f) => e.at(f, None, None),
