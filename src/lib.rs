@@ -13,12 +13,16 @@ pub mod content;
 pub mod error;
 pub mod html;
 pub mod incremental;
+pub mod index;
 pub mod init;
 pub mod markdown;
+pub mod options;
 pub mod output;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod theme;
 
-pub use build::{BuildOptions, BuildReport, build};
+pub use build::{BuildReport, build};
 pub use error::{Error, ErrorKind, Result};
+pub use options::BuildOptions;

@@ -105,6 +105,7 @@ fn main() -> ExitCode {
                 progress: !quiet,
                 precompress: precompress.then_some(true),
                 keep_html: false,
+                search_tiers: search_tiers_from_env(),
             };
             match build(&opts) {
                 Ok(report) => {
@@ -147,6 +148,7 @@ fn serve(site: PathBuf, port: u16, bind: IpAddr, open: bool, drafts: bool) -> Ex
     let build_opts = BuildOptions {
         site_dir: site,
         drafts,
+        search_tiers: search_tiers_from_env(),
         ..BuildOptions::default()
     };
     let mut opts = ServeOptions::new(build_opts);
@@ -224,6 +226,12 @@ fn check(site: PathBuf, drafts: bool) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `GRASSROOTS_SEARCH_TIERS=1` gives a small site's search index a big
+/// site's files (see `BuildOptions::search_tiers`); the browser tests use it.
+fn search_tiers_from_env() -> Option<bool> {
+    (std::env::var_os("GRASSROOTS_SEARCH_TIERS").is_some_and(|v| v == "1")).then_some(true)
 }
 
 fn fail(e: &grassroots::Error) -> ExitCode {

@@ -57,7 +57,7 @@ fn rebuild_and_compare(f: &Fixture, rebuilder: &mut Rebuilder, changed: &[PathBu
 }
 
 /// With a base URL, so the sitemap and feeds are compared too.
-fn options(f: &Fixture) -> grassroots::build::BuildOptions {
+fn options(f: &Fixture) -> grassroots::BuildOptions {
     let mut opts = f.options();
     opts.base_url = Some("https://example.org/study".into());
     opts

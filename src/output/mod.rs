@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
 
+pub mod assets;
 pub mod sitemap;
 
 /// Marks an output folder as ours, so a later build may replace it.

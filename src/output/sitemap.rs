@@ -5,7 +5,9 @@
 use std::fmt::Write as _;
 
 use crate::content::Kind;
+use crate::error::Result;
 use crate::html::escape;
+use crate::output::Sink;
 use crate::site::Site;
 
 /// Percent-encodes the non-ASCII bytes of a URL: sitemaps and feeds want
@@ -121,4 +123,26 @@ pub fn atom_feed(site: &Site, lang: usize, base_url: &str, build_time: &str) -> 
     }
     xml.push_str("</feed>\n");
     Some(xml)
+}
+
+/// sitemap.xml, robots.txt and the Atom feeds, which need absolute URLs.
+pub(crate) fn write_crawler_files(
+    site: &Site,
+    out: &dyn Sink,
+    notes: &mut Vec<String>,
+) -> Result<()> {
+    let Some(base) = site.config.base_url.as_deref() else {
+        notes.push("no base_url: sitemap.xml, robots.txt and feeds are skipped (set base_url or --base-url to get them)".into());
+        return Ok(());
+    };
+    out.put("sitemap.xml", sitemap(site, base).as_bytes())?;
+    out.put("robots.txt", robots(base).as_bytes())?;
+    let now = time::OffsetDateTime::now_utc();
+    let now = format!("{}T00:00:00Z", now.date());
+    for (lang, l) in site.config.languages.iter().enumerate() {
+        if let Some(feed) = atom_feed(site, lang, base, &now) {
+            out.put(&format!("{}atom.xml", l.prefix), feed.as_bytes())?;
+        }
+    }
+    Ok(())
 }

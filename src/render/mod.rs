@@ -6,7 +6,10 @@
 //! having to pass the language around.
 
 pub mod context;
+pub mod document;
 pub mod i18n;
+pub mod nav;
+pub mod pages;
 pub mod print;
 
 use std::collections::HashMap;

@@ -8,13 +8,19 @@
 //! in-document anchors when the target is part of the same print page, or
 //! links to the page otherwise.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::Kind;
+use crate::error::{Error, ErrorKind, Result};
 use crate::markdown::{LinkResolver, ResolvedLink};
-use crate::site::{NodeId, Site};
+use crate::output::Sink;
+use crate::render::context::{self, LanguageCtx, SiteCtx};
+use crate::render::pages::RenderedDoc;
+use crate::render::{Renderer, i18n::I18n};
+use crate::site::{NodeId, ROOT, Site};
 
 const TOKEN: &str = "grassroots-print:";
 
@@ -183,4 +189,108 @@ pub fn resolve_for_page(html: &str, site: &Site, from: &str) -> String {
             out.push_str(a);
         }
     })
+}
+
+/// "units/print/": where a section's print page lives.
+pub(crate) fn print_url(section_url: &str) -> String {
+    format!("{section_url}print/")
+}
+
+/// The section whose print page a document's print link opens: the
+/// document itself if it is a printable section, else the nearest printable
+/// section above it.
+pub(crate) fn print_section(
+    site: &Site,
+    printable: &[HashSet<NodeId>],
+    lang: usize,
+    id: NodeId,
+) -> Option<NodeId> {
+    let mut cur = Some(id);
+    while let Some(n) = cur {
+        if site.nodes[n].kind == Kind::Section && printable[lang].contains(&n) {
+            return Some(n);
+        }
+        cur = site.nodes[n].parent;
+    }
+    None
+}
+
+/// A page whose URL is a section's print URL would be overwritten.
+pub(crate) fn check_print_urls(site: &Site, printable: &[HashSet<NodeId>]) -> Result<()> {
+    let mut errors = Vec::new();
+    for (lang, sections) in printable.iter().enumerate() {
+        let view = &site.views[lang];
+        let urls: HashMap<&str, NodeId> = view
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(id, e)| (e.url.as_str(), id))
+            .collect();
+        for &s in sections {
+            if let Some(&clash) = urls.get(print_url(&view.entries[s].url).as_str())
+                && let Some(src) = view.entries[clash].source
+            {
+                errors.push(
+                    Error::in_file(ErrorKind::Url, &site.sources[src].display_path, format!("this page's URL /{} is where the section's print page goes", view.entries[clash].url))
+                        .hint("give the page another `slug`, or set [print] enabled = false in config.toml"),
+                );
+            }
+        }
+    }
+    match Error::combine(errors) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn render_print_pages(
+    site: &Site,
+    renderer: &Renderer,
+    i18n: &I18n,
+    site_ctxs: &[SiteCtx],
+    languages: &[LanguageCtx],
+    assets: &BTreeMap<String, String>,
+    jobs: &[(usize, NodeId)],
+    rendered: &[RenderedDoc],
+    out: &dyn Sink,
+) -> Result<()> {
+    let html_of: HashMap<(usize, NodeId), &str> = rendered
+        .iter()
+        .filter(|d| !d.markdown.html.is_empty())
+        .map(|d| ((d.lang, d.node), d.markdown.html.as_str()))
+        .collect();
+    let build_date = time::OffsetDateTime::now_utc().date();
+    jobs.par_iter()
+        .map(|&(lang, section)| {
+            let view = &site.views[lang];
+            let url = print_url(&view.entries[section].url);
+            let root = crate::site::root_prefix(&url);
+            let docs = documents(site, lang, section, &root, |id| {
+                html_of.get(&(lang, id)).map(|h| h.to_string())
+            });
+            let mut ctx = tera::Context::new();
+            ctx.insert("site", &site_ctxs[lang]);
+            ctx.insert("lang", &languages[lang]);
+            ctx.insert("root", &root);
+            ctx.insert(
+                "home",
+                &site.href(&url, &site.config.languages[lang].prefix),
+            );
+            ctx.insert("assets", assets);
+            ctx.insert("section_title", &view.entries[section].title);
+            ctx.insert("section_href", &site.href(&url, &view.entries[section].url));
+            ctx.insert("is_whole_site", &(section == ROOT));
+            ctx.insert(
+                "date",
+                &context::format_date(build_date, i18n.get(lang, "date_format")),
+            );
+            ctx.insert("date_iso", &build_date.to_string());
+            ctx.insert("docs", &docs);
+            let html = renderer.render(lang, "print.html", &ctx)?;
+            out.put(&format!("{url}index.html"), html.as_bytes())
+        })
+        .collect::<Vec<Result<()>>>()
+        .into_iter()
+        .collect()
 }

@@ -21,8 +21,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::{broadcast, watch as tokio_watch};
 
-use crate::build::{BuildOptions, SearchJob};
 use crate::error::{Error, ErrorKind, Result};
+use crate::index::SearchJob;
+use crate::options::BuildOptions;
 use livereload::Event;
 use rebuild::{Outcome, Rebuilder};
 use watch::{Message, Watcher};

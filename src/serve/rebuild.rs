@@ -11,9 +11,12 @@ use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, BuildReport, SearchJob, Session, build_session};
+use crate::build::{BuildReport, build_session};
 use crate::error::{Error, ErrorKind, Result};
 use crate::incremental::Edit;
+use crate::incremental::Session;
+use crate::index::SearchJob;
+use crate::options::BuildOptions;
 
 /// How many finished builds stay on disk: the current one and the one
 /// before it, which requests that started before the switch may still read.

@@ -10,8 +10,9 @@ use std::time::Duration;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-use crate::build::{BuildOptions, load_config, theme_dir};
 use crate::error::{Error, ErrorKind, Result};
+use crate::options::{BuildOptions, load_config};
+use crate::theme::theme_dir;
 
 /// The folders below the site folder that a build reads.
 pub const SITE_FOLDERS: [&str; 4] = ["content", "static", "templates", "i18n"];

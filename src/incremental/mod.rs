@@ -26,15 +26,40 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::build::{
-    DocInputs, Navs, RenderedDoc, SearchJob, Session, check_print_urls, contexts, nav_key,
-    print_section, print_url, render_document, render_navs, render_not_found, render_print_pages,
-    shell_hashes, write_crawler_files,
-};
+pub mod shell;
+
+use std::collections::BTreeMap;
+
 use crate::content::{self, SourceFile};
 use crate::error::{Error, ErrorKind, Result};
+use crate::index::SearchJob;
+use crate::options::BuildOptions;
+use crate::output::sitemap::write_crawler_files;
 use crate::output::{InPlace, Sink};
+use crate::render::Renderer;
+use crate::render::document::{DocInputs, contexts, render_document};
+use crate::render::i18n::I18n;
+use crate::render::nav::{Navs, nav_key, render_navs};
+use crate::render::pages::{RenderState, RenderedDoc, render_not_found};
+use crate::render::print::{check_print_urls, print_section, print_url, render_print_pages};
 use crate::site::{LangView, NodeId, Site};
+use crate::theme::ThemeDir;
+use shell::shell_hashes;
+
+/// Everything a full build worked out, kept by the dev server so that an
+/// edit re-renders only what it touches (see this module).
+pub struct Session {
+    pub(crate) opts: BuildOptions,
+    pub(crate) _theme: ThemeDir,
+    pub(crate) i18n: I18n,
+    pub(crate) renderer: Renderer,
+    pub(crate) site: Site,
+    pub(crate) assets: BTreeMap<String, String>,
+    pub(crate) search_entries: Vec<Option<String>>,
+    pub(crate) state: RenderState,
+    /// The output folder the session last wrote.
+    pub(crate) output: PathBuf,
+}
 
 /// What an edit did.
 #[derive(Debug, PartialEq, Eq)]
@@ -507,7 +532,7 @@ impl Session {
     pub fn search_jobs(&mut self, langs: &[usize]) -> Vec<SearchJob> {
         langs
             .iter()
-            .filter_map(|&lang| SearchJob::new(&self.site, &mut self.state.docs, lang, true))
+            .filter_map(|&lang| SearchJob::new(&self.site, &mut self.state.docs, lang, &self.opts))
             .collect()
     }
 

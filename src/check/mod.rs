@@ -5,11 +5,41 @@ use std::fmt::Write as _;
 
 use rayon::prelude::*;
 
-use crate::build::{BuildOptions, RenderedDoc, Resolver, check_anchors, load_config};
+pub mod anchors;
+
 use crate::content::{self, Kind};
 use crate::error::{Error, Result};
 use crate::markdown;
+use crate::markdown::{LinkResolver, ResolvedLink};
+use crate::options::{BuildOptions, load_config};
+use crate::render::pages::RenderedDoc;
 use crate::site::{NodeId, ROOT, Site};
+use anchors::check_anchors;
+
+/// Resolves `@/` links for one document of one language.
+pub(crate) struct Resolver<'a> {
+    pub site: &'a Site,
+    pub lang: usize,
+    /// URL of the document being rendered.
+    pub from: &'a str,
+}
+
+impl LinkResolver for Resolver<'_> {
+    fn resolve(&self, path: &str, anchor: Option<&str>) -> Option<ResolvedLink> {
+        let (node, lang) = self.site.node_for_path(path)?;
+        let lang = lang.unwrap_or(self.lang);
+        let url = &self.site.views[lang].entries[node].url;
+        let mut href = self.site.href(self.from, url);
+        if let Some(a) = anchor {
+            href.push('#');
+            href.push_str(a);
+        }
+        Some(ResolvedLink {
+            href,
+            target: node * self.site.config.languages.len() + lang,
+        })
+    }
+}
 
 /// What a check found besides errors.
 #[derive(Debug)]

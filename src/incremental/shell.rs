@@ -1,0 +1,114 @@
+//! Shell hashes: what a page shows besides its own text, hashed, so that
+//! after a front matter edit the dev server re-renders only the pages
+//! whose hash changed.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use crate::markdown::Rendered;
+use crate::render::context::DocumentCtx;
+use crate::render::document::{DocInputs, contexts, document_ctx};
+use crate::render::i18n::I18n;
+use crate::render::nav::{HashWriter, nav_key};
+use crate::render::pages::{RenderState, RenderedDoc};
+use crate::site::{NodeId, Site};
+
+/// A hash of everything a document's page shows except what its own
+/// Markdown decides (the content, its table of contents and reading time):
+/// titles, URLs, neighbours, breadcrumbs, translations, front matter, the
+/// sidebar, and the URLs its links point to. After an edit of titles,
+/// weights or slugs, the dev server re-renders the pages whose hash
+/// changed; the others would come out byte for byte the same.
+pub(crate) fn shell_hash(
+    site: &Site,
+    i18n: &I18n,
+    inputs: &DocInputs,
+    link_targets: &[usize],
+) -> u64 {
+    use std::hash::Hasher;
+    let DocInputs { lang, id, .. } = *inputs;
+    let no_text = Rendered::default();
+    let ctx = document_ctx(site, i18n, inputs, &no_text, "");
+    // Every field, named so that a new one cannot be forgotten here. The
+    // site, language, assets and search entry are the same for every page
+    // of a session (a change to them is a full build, and a new search
+    // index is pointed at in place), so they are left out.
+    let DocumentCtx {
+        site: _,
+        lang: _,
+        assets: _,
+        search_entry: _,
+        nav_html: _, // stood for by its section and tree, below
+        root,
+        home,
+        page,
+        section,
+        breadcrumbs,
+        prev,
+        next,
+        translations,
+        alternates,
+        canonical,
+        print_href,
+    } = &ctx;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    // Serialising into the hasher cannot fail: every field is plain data.
+    let _ = serde_json::to_writer(
+        HashWriter(&mut hasher),
+        &(
+            root,
+            home,
+            page,
+            section,
+            breadcrumbs,
+            (prev, next),
+            (translations, alternates, canonical, print_href),
+        ),
+    );
+    let file = site.views[lang].entries[id]
+        .source
+        .map(|s| &site.sources[s]);
+    if let Some(t) = file.and_then(|f| f.front.template.as_deref()) {
+        hasher.write(t.as_bytes());
+    }
+    let nav = nav_key(site, id);
+    hasher.write_usize(nav);
+    hasher.write_u64(inputs.navs.trees.get(&(lang, nav)).copied().unwrap_or(0));
+    let n_langs = site.config.languages.len();
+    for &t in link_targets {
+        hasher.write(site.views[t % n_langs].entries[t / n_langs].url.as_bytes());
+        hasher.write_u8(0);
+    }
+    hasher.finish()
+}
+
+/// [`shell_hash`] of each of `docs`, as `state` renders them.
+pub(crate) fn shell_hashes(
+    site: &Site,
+    i18n: &I18n,
+    assets: &BTreeMap<String, String>,
+    search_entries: &[Option<String>],
+    state: &RenderState,
+    docs: &[&RenderedDoc],
+) -> HashMap<(usize, NodeId), u64> {
+    let (languages, site_ctxs) = contexts(site);
+    docs.par_iter()
+        .map(|d| {
+            let inputs = DocInputs {
+                lang: d.lang,
+                id: d.node,
+                site_ctx: &site_ctxs[d.lang],
+                lang_ctx: &languages[d.lang],
+                assets,
+                navs: &state.navs,
+                search_entry: search_entries[d.lang].as_deref(),
+                printable: &state.printable,
+            };
+            (
+                (d.lang, d.node),
+                shell_hash(site, i18n, &inputs, &d.markdown.link_targets),
+            )
+        })
+        .collect()
+}

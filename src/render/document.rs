@@ -1,0 +1,254 @@
+//! One document's page: its template context (title, neighbours,
+//! breadcrumbs, translations, sidebar, print link) and its rendering.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::content::{Kind, SourceFile};
+use crate::error::{Error, ErrorKind, Result};
+use crate::markdown::{self, Rendered};
+use crate::render::context::{self, DocumentCtx, LanguageCtx, PageCtx, SiteCtx, Translation};
+use crate::render::nav::{Navs, nav_key};
+use crate::render::pages::RenderedDoc;
+use crate::render::print::{self, print_section, print_url};
+use crate::render::{Renderer, i18n::I18n};
+use crate::site::{NodeId, ROOT, Site};
+
+/// The per-language `lang` and `site` template contexts.
+pub(crate) fn contexts(site: &Site) -> (Vec<LanguageCtx<'_>>, Vec<SiteCtx<'_>>) {
+    let config = &site.config;
+    let languages: Vec<LanguageCtx> = config
+        .languages
+        .iter()
+        .map(|l| LanguageCtx {
+            code: &l.code,
+            html_lang: &l.html_lang,
+            name: &l.name,
+            is_default: l.is_default,
+        })
+        .collect();
+    let build_date = time::OffsetDateTime::now_utc().date().to_string();
+    let site_ctxs = config
+        .languages
+        .iter()
+        .map(|l| SiteCtx {
+            title: &l.title,
+            description: &l.description,
+            base_url: config.base_url.as_deref(),
+            languages: languages.clone(),
+            generator: concat!("grassroots ", env!("CARGO_PKG_VERSION")),
+            build_date: build_date.clone(),
+            offline: config.raw.offline,
+            extra: &config.raw.extra,
+        })
+        .collect();
+    (languages, site_ctxs)
+}
+
+pub(crate) struct DocInputs<'a> {
+    pub lang: usize,
+    pub id: NodeId,
+    pub site_ctx: &'a SiteCtx<'a>,
+    pub lang_ctx: &'a LanguageCtx<'a>,
+    pub assets: &'a BTreeMap<String, String>,
+    pub navs: &'a Navs,
+    pub search_entry: Option<&'a str>,
+    /// Sections with a print page, per language.
+    pub printable: &'a [HashSet<NodeId>],
+}
+
+/// Renders one document's page. `markdown` is its Markdown rendered before,
+/// when the text is unchanged (with the HTML kept); it is rendered afresh
+/// otherwise. Unless `keep_html`, the Markdown's HTML is dropped from the
+/// result when no print page needs it.
+pub(crate) fn render_document(
+    site: &Site,
+    renderer: &Renderer,
+    i18n: &I18n,
+    inputs: &DocInputs,
+    markdown: Option<&Rendered>,
+    keep_html: bool,
+) -> Result<(String, RenderedDoc)> {
+    let DocInputs { lang, id, .. } = *inputs;
+    let entry = &site.views[lang].entries[id];
+    let file = entry.source.map(|s| &site.sources[s]);
+    let rendered = match (markdown, file) {
+        (Some(previous), _) => previous.clone(),
+        (None, Some(f)) => markdown::render(
+            &f.body,
+            &markdown::RenderContext {
+                file: &f.display_path,
+                body_line: f.body_line,
+                smart_punctuation: site.config.raw.markdown.smart_punctuation,
+                links: &print::LinkPlaceholders { site, lang },
+                id_prefix: "",
+            },
+        )?,
+        (None, None) => Rendered::default(),
+    };
+    let template = template_for(site, renderer, id, file)?;
+    let page_html = print::resolve_for_page(&rendered.html, site, &entry.url);
+    let mut ctx = document_ctx(site, i18n, inputs, &rendered, &page_html);
+    ctx.nav_html = context::personalise_nav(
+        inputs
+            .navs
+            .html
+            .get(&(lang, nav_key(site, id)))
+            .map_or("", String::as_str),
+        &ctx.root,
+        &site.link_path(&entry.url),
+    );
+    let tera_ctx = tera::Context::from_serialize(&ctx).map_err(|e| {
+        Error::new(
+            ErrorKind::Template,
+            format!("could not prepare the template context: {e}"),
+        )
+    })?;
+    let html = renderer
+        .render(lang, template, &tera_ctx)
+        .map_err(|e| match file {
+            Some(f) => e.while_rendering(&f.display_path),
+            None => e,
+        })?;
+    // Keep the Markdown's HTML only for the print pages: held for every
+    // document it would be most of a large build's memory.
+    let has_print_page = ctx.print_href.is_some();
+    drop(ctx);
+    let mut rendered = rendered;
+    if !has_print_page && !keep_html {
+        rendered.html = String::new();
+    }
+    Ok((
+        html,
+        RenderedDoc {
+            lang,
+            node: id,
+            markdown: rendered,
+        },
+    ))
+}
+
+/// The template a document is rendered with: its front matter's
+/// `template`, else the one for its kind.
+fn template_for<'a>(
+    site: &Site,
+    renderer: &Renderer,
+    id: NodeId,
+    file: Option<&'a SourceFile>,
+) -> Result<&'a str> {
+    match file.and_then(|f| f.front.template.as_deref()) {
+        Some(t) => {
+            if !renderer.has_template(t) {
+                let f = file.expect("template comes from a file");
+                return Err(Error::new(ErrorKind::Template, format!("template `{t}` not found"))
+                    .at(&f.display_path, f.front.line_of("template"), Some(1))
+                    .hint("put it in the site's templates/ folder, or remove the `template` key to use the default"));
+            }
+            Ok(t)
+        }
+        None if id == ROOT => Ok("index.html"),
+        None if site.nodes[id].kind == Kind::Section => Ok("section.html"),
+        None => Ok("page.html"),
+    }
+}
+
+/// The template context of one document, from its rendered Markdown and
+/// the page's HTML of it. `nav_html` is left empty: [`render_document`]
+/// personalises the shared sidebar, and [`shell_hash`] stands for it by the
+/// sidebar's section instead.
+pub(crate) fn document_ctx<'a>(
+    site: &'a Site,
+    i18n: &'a I18n,
+    inputs: &DocInputs<'a>,
+    rendered: &'a Rendered,
+    page_html: &'a str,
+) -> DocumentCtx<'a> {
+    let DocInputs { lang, id, .. } = *inputs;
+    let config = &site.config;
+    let view = &site.views[lang];
+    let entry = &view.entries[id];
+    let node = &site.nodes[id];
+    let url = entry.url.as_str();
+    let file = entry.source.map(|s| &site.sources[s]);
+    // The print page that holds this document, if any.
+    let print_home = print_section(site, inputs.printable, lang, id);
+    let date_format = i18n.get(lang, "date_format");
+    let hood = context::neighbourhood(site, lang, id, date_format);
+    let text_lang_idx = file.map_or(lang, |f| f.lang);
+    let (reading_minutes, cjk_chars, words) = context::reading(rendered);
+    let translations: Vec<Translation> = config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(other, l)| {
+            let target = site.switch_target(id, other);
+            Translation {
+                code: &l.code,
+                html_lang: &l.html_lang,
+                name: &l.name,
+                href: site.href(url, &site.views[other].entries[target].url),
+                is_current: other == lang,
+                exact: target == id,
+            }
+        })
+        .collect();
+    let alternates = translations
+        .iter()
+        .filter(|t| t.exact && site.is_translated(id, config.language_index(t.code).unwrap_or(0)))
+        .map(|t| {
+            let other = config.language_index(t.code).unwrap_or(0);
+            let mut t = t.clone();
+            if let Some(p) = site.permalink(&site.views[other].entries[id].url) {
+                t.href = p;
+            }
+            t
+        })
+        .collect();
+    DocumentCtx {
+        site: inputs.site_ctx,
+        lang: inputs.lang_ctx,
+        root: crate::site::root_prefix(url),
+        home: site.href(url, &config.languages[lang].prefix),
+        page: PageCtx {
+            kind: if node.kind == Kind::Section {
+                "section"
+            } else {
+                "page"
+            },
+            is_home: id == ROOT,
+            title: &entry.title,
+            description: file.and_then(|f| f.front.description.as_deref()),
+            content: page_html,
+            has_code: rendered.html.contains("<pre class=\"code\""),
+            date: file
+                .and_then(|f| f.front.date)
+                .map(|d| context::format_date(d, date_format)),
+            date_iso: file.and_then(|f| f.front.date).map(|d| d.to_string()),
+            weight: entry.weight,
+            reading_minutes,
+            cjk_chars,
+            words,
+            url,
+            permalink: site.permalink(url),
+            extra: file.map_or(&serde_json::Value::Null, |f| &f.front.extra),
+            translated: entry.translated,
+            text_lang: &config.languages[text_lang_idx].html_lang,
+            text_lang_name: &config.languages[text_lang_idx].name,
+            toc: &rendered.toc,
+        },
+        section: hood.section,
+        breadcrumbs: hood.breadcrumbs,
+        prev: hood.prev,
+        next: hood.next,
+        translations,
+        alternates,
+        canonical: if entry.translated {
+            site.permalink(url)
+        } else {
+            site.permalink(&site.views[text_lang_idx].entries[id].url)
+        },
+        nav_html: String::new(),
+        assets: inputs.assets,
+        search_entry: inputs.search_entry,
+        print_href: print_home.map(|s| site.href(url, &print_url(&view.entries[s].url))),
+    }
+}

@@ -1,0 +1,106 @@
+//! The sidebars: one per (language, section), rendered once and
+//! personalised per page, each with a hash of the tree it shows so that
+//! the dev server re-renders only the sidebars an edit changed.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::content::Kind;
+use crate::error::Result;
+use crate::render::Renderer;
+use crate::render::context::{self, LanguageCtx, SiteCtx};
+use crate::site::{NodeId, ROOT, Site};
+
+/// The sidebars of a site: HTML per (language, section), with
+/// [`context::ROOT_MARKER`] for the root prefix, and a hash of the tree each
+/// was rendered from.
+#[derive(Default)]
+pub struct Navs {
+    pub html: HashMap<(usize, NodeId), String>,
+    pub(crate) trees: HashMap<(usize, NodeId), u64>,
+}
+
+impl Navs {
+    /// The sidebars whose tree differs from `old`'s.
+    pub fn changed_from(&self, old: &Navs) -> HashSet<(usize, NodeId)> {
+        self.trees
+            .iter()
+            .filter(|(key, hash)| old.trees.get(key) != Some(hash))
+            .map(|(key, _)| *key)
+            .collect()
+    }
+}
+
+/// Renders the sidebar of every (language, section). It is rendered once
+/// per section and only personalised per page: rendering it for every page
+/// would cost as much as the pages themselves on large sites. A sidebar
+/// whose tree is unchanged from `previous` is reused as it was.
+pub(crate) fn render_navs(
+    site: &Site,
+    renderer: &Renderer,
+    languages: &[LanguageCtx],
+    site_ctxs: &[SiteCtx],
+    previous: Option<&Navs>,
+) -> Result<Navs> {
+    let expand_all = site.nodes.len() <= site.config.raw.navigation.expand_all_below;
+    let sections: Vec<(usize, NodeId)> = (0..site.config.languages.len())
+        .flat_map(|l| {
+            site.nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.kind == Kind::Section)
+                .map(move |(id, _)| (l, id))
+        })
+        .collect();
+    let rendered: Vec<((usize, NodeId), String, u64)> = sections
+        .par_iter()
+        .map(|&(lang, section)| {
+            let tree = context::nav_tree(site, lang, section, expand_all);
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            let _ = serde_json::to_writer(HashWriter(&mut hasher), &tree);
+            let hash = hasher.digest();
+            let key = (lang, section);
+            if let Some(prev) = previous
+                && prev.trees.get(&key) == Some(&hash)
+                && let Some(html) = prev.html.get(&key)
+            {
+                return Ok((key, html.clone(), hash));
+            }
+            let mut ctx = tera::Context::new();
+            ctx.insert("nav", &tree);
+            ctx.insert("lang", &languages[lang]);
+            ctx.insert("site", &site_ctxs[lang]);
+            renderer
+                .render(lang, "partials/nav.html", &ctx)
+                .map(|html| (key, html, hash))
+        })
+        .collect::<Result<_>>()?;
+    let mut navs = Navs::default();
+    for (key, html, hash) in rendered {
+        navs.html.insert(key, html);
+        navs.trees.insert(key, hash);
+    }
+    Ok(navs)
+}
+
+/// The section whose sidebar a document shows: its own, or its parent's.
+pub(crate) fn nav_key(site: &Site, id: NodeId) -> NodeId {
+    match site.nodes[id].kind {
+        Kind::Section => id,
+        Kind::Page => site.nodes[id].parent.unwrap_or(ROOT),
+    }
+}
+
+/// Feeds `serde_json` output straight into a hasher.
+pub(crate) struct HashWriter<'a>(pub &'a mut xxhash_rust::xxh3::Xxh3);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
