@@ -184,7 +184,7 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
         .map(|(i, l)| {
             (
                 l.code.clone(),
-                rendered.docs.iter().filter(|r| r.lang == i).count(),
+                rendered.docs.iter().filter(|r| r.doc.lang == i).count(),
             )
         })
         .collect();

@@ -94,12 +94,12 @@ impl SearchJob {
         let view = &site.views[lang];
         let documents = docs
             .iter_mut()
-            .filter(|d| d.lang == lang && indexed(site, lang, d.node))
+            .filter(|d| d.doc.lang == lang && indexed(site, lang, d.doc.node))
             .map(|d| grassroots_search::Document {
-                url: view.entries[d.node].url.clone(),
-                title: view.entries[d.node].title.clone(),
+                url: view.entries[d.doc.node].url.clone(),
+                title: view.entries[d.doc.node].title.clone(),
                 section_path: site
-                    .ancestors(d.node)
+                    .ancestors(d.doc.node)
                     .into_iter()
                     .skip(1)
                     .map(|a| view.entries[a].title.clone())

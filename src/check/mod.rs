@@ -13,7 +13,7 @@ use crate::markdown;
 use crate::markdown::{LinkResolver, ResolvedLink};
 use crate::options::{BuildOptions, load_config};
 use crate::render::pages::RenderedDoc;
-use crate::site::{NodeId, ROOT, Site};
+use crate::site::{DocRef, NodeId, ROOT, Site};
 use anchors::check_anchors;
 
 /// Resolves `@/` links for one document of one language.
@@ -36,7 +36,7 @@ impl LinkResolver for Resolver<'_> {
         }
         Some(ResolvedLink {
             href,
-            target: node * self.site.config.languages.len() + lang,
+            target: DocRef::new(node, lang),
         })
     }
 }
@@ -85,13 +85,19 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
     let config = load_config(opts)?;
     let (sources, _) = content::load(&opts.site_dir.join("content"), &config, opts.drafts)?;
     let site = Site::new(config, sources)?;
-    let jobs: Vec<(usize, NodeId)> = (0..site.config.languages.len())
-        .flat_map(|l| site.views[l].reading_order.iter().map(move |&n| (l, n)))
-        .filter(|&(l, n)| site.is_translated(n, l))
+    let jobs: Vec<DocRef> = (0..site.config.languages.len())
+        .flat_map(|l| {
+            site.views[l]
+                .reading_order
+                .iter()
+                .map(move |&n| DocRef::new(n, l))
+        })
+        .filter(|d| site.is_translated(d.node, d.lang))
         .collect();
     let results: Vec<Result<RenderedDoc>> = jobs
         .par_iter()
-        .map(|&(lang, node)| {
+        .map(|&doc| {
+            let DocRef { node, lang } = doc;
             let entry = &site.views[lang].entries[node];
             let file = &site.sources[entry.source.expect("translated entries have a source")];
             let rendered = markdown::render(
@@ -109,8 +115,7 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
                 },
             )?;
             Ok(RenderedDoc {
-                lang,
-                node,
+                doc,
                 markdown: rendered,
             })
         })

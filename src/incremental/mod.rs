@@ -30,8 +30,9 @@ pub mod shell;
 
 use std::collections::BTreeMap;
 
+use crate::check::anchors::check_anchors_of;
 use crate::content::{self, SourceFile};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::index::SearchJob;
 use crate::options::BuildOptions;
 use crate::output::sitemap::write_crawler_files;
@@ -42,7 +43,7 @@ use crate::render::i18n::I18n;
 use crate::render::nav::{Navs, nav_key, render_navs};
 use crate::render::pages::{RenderState, RenderedDoc, render_not_found};
 use crate::render::print::{check_print_urls, print_section, print_url, render_print_pages};
-use crate::site::{LangView, NodeId, Site};
+use crate::site::{DocRef, LangView, NodeId, Site};
 use crate::theme::ThemeDir;
 use shell::shell_hashes;
 
@@ -73,9 +74,6 @@ pub enum Edit {
     /// The change needs a full build.
     NeedsFullBuild,
 }
-
-/// (language, node) of a document.
-type DocKey = (usize, NodeId);
 
 /// Nodes whose entry differs between `old_views` and the site's views in
 /// some language (title, URL, weight, neighbours, children …), or whose
@@ -187,12 +185,12 @@ impl Session {
 
     /// Body-only edits: the documents showing the edited sources.
     fn rerender_bodies(&mut self, sources: &[usize]) -> Result<Edit> {
-        let jobs: Vec<DocKey> = self
+        let jobs: Vec<DocRef> = self
             .state
             .docs
             .iter()
             .filter(|d| self.shows_one_of(d, sources))
-            .map(|d| (d.lang, d.node))
+            .map(|d| d.doc)
             .collect();
         self.rerender(jobs, sources, None, HashMap::new())
     }
@@ -245,13 +243,13 @@ impl Session {
             &self.state,
             &candidates,
         );
-        let jobs: Vec<DocKey> = candidates
+        let jobs: Vec<DocRef> = candidates
             .iter()
             .filter(|d| {
-                let key = (d.lang, d.node);
+                let key = d.doc;
                 shells.get(&key) != self.state.shells.get(&key) || self.shows_one_of(d, sources)
             })
-            .map(|d| (d.lang, d.node))
+            .map(|d| d.doc)
             .collect();
         self.rerender(jobs, sources, Some(old_views), shells)
     }
@@ -263,13 +261,15 @@ impl Session {
         &self,
         d: &RenderedDoc,
         changed: &HashSet<NodeId>,
-        changed_navs: &HashSet<DocKey>,
+        changed_navs: &HashSet<DocRef>,
     ) -> bool {
         let site = &self.site;
-        let entry = &site.views[d.lang].entries[d.node];
-        let n_langs = site.config.languages.len();
-        changed.contains(&d.node)
-            || site.ancestors(d.node).iter().any(|a| changed.contains(a))
+        let entry = &site.views[d.doc.lang].entries[d.doc.node];
+        changed.contains(&d.doc.node)
+            || site
+                .ancestors(d.doc.node)
+                .iter()
+                .any(|a| changed.contains(a))
             || entry.children.iter().any(|c| changed.contains(c))
             || [entry.prev, entry.next]
                 .into_iter()
@@ -278,12 +278,12 @@ impl Session {
             || d.markdown
                 .link_targets
                 .iter()
-                .any(|t| changed.contains(&(t / n_langs)))
-            || changed_navs.contains(&(d.lang, nav_key(site, d.node)))
+                .any(|t| changed.contains(&t.node))
+            || changed_navs.contains(&nav_key(site, d.doc))
     }
 
     fn shows_one_of(&self, d: &RenderedDoc, sources: &[usize]) -> bool {
-        self.site.views[d.lang].entries[d.node]
+        self.site.views[d.doc.lang].entries[d.doc.node]
             .source
             .is_some_and(|s| sources.contains(&s))
     }
@@ -296,27 +296,28 @@ impl Session {
     /// hashes worked out already.
     fn rerender(
         &mut self,
-        jobs: Vec<DocKey>,
+        jobs: Vec<DocRef>,
         edited: &[usize],
         old_views: Option<&[LangView]>,
-        shells: HashMap<DocKey, u64>,
+        shells: HashMap<DocRef, u64>,
     ) -> Result<Edit> {
         let site = &self.site;
         let (languages, site_ctxs) = contexts(site);
-        let positions: HashMap<DocKey, usize> = self
+        let positions: HashMap<DocRef, usize> = self
             .state
             .docs
             .iter()
             .enumerate()
-            .map(|(i, d)| ((d.lang, d.node), i))
+            .map(|(i, d)| (d.doc, i))
             .collect();
         let rendered: Vec<(String, RenderedDoc)> = jobs
             .par_iter()
-            .map(|&(lang, id)| {
+            .map(|&doc| {
+                let lang = doc.lang;
                 // Text not edited is not rendered again (the session keeps
                 // every document's HTML).
                 let previous = positions
-                    .get(&(lang, id))
+                    .get(&doc)
                     .map(|&i| &self.state.docs[i])
                     .filter(|d| !self.shows_one_of(d, edited));
                 render_document(
@@ -324,8 +325,7 @@ impl Session {
                     &self.renderer,
                     &self.i18n,
                     &DocInputs {
-                        lang,
-                        id,
+                        doc,
                         site_ctx: &site_ctxs[lang],
                         lang_ctx: &languages[lang],
                         assets: &self.assets,
@@ -348,25 +348,28 @@ impl Session {
         }
         for (html, doc) in &rendered {
             out.put(
-                &format!("{}index.html", site.views[doc.lang].entries[doc.node].url),
+                &format!(
+                    "{}index.html",
+                    site.views[doc.doc.lang].entries[doc.doc.node].url
+                ),
                 html.as_bytes(),
             )?;
         }
         // Print pages of every printable section above a re-rendered document.
-        let mut print_jobs: HashSet<DocKey> = HashSet::new();
-        for &(lang, id) in &jobs {
+        let mut print_jobs: HashSet<DocRef> = HashSet::new();
+        for &DocRef { node: id, lang } in &jobs {
             let mut cur = Some(id);
             while let Some(s) =
                 cur.and_then(|n| print_section(site, &self.state.printable, lang, n))
             {
-                print_jobs.insert((lang, s));
+                print_jobs.insert(DocRef::new(s, lang));
                 cur = site.nodes[s].parent;
             }
         }
         let documents = rendered.len();
         let mut stale_search: Vec<usize> = rendered
             .iter()
-            .map(|(_, d)| d.lang)
+            .map(|(_, d)| d.doc.lang)
             .filter(|&l| self.search_entries[l].is_some())
             .collect();
         stale_search.sort();
@@ -382,14 +385,14 @@ impl Session {
             &new_docs.iter().collect::<Vec<_>>(),
         );
         for doc in new_docs {
-            if let Some(&i) = positions.get(&(doc.lang, doc.node)) {
+            if let Some(&i) = positions.get(&doc.doc) {
                 self.state.docs[i] = doc;
             }
         }
         self.state.shells.extend(shells);
         // The re-rendered documents' links may have changed with their text.
         self.state.shells.extend(new_shells);
-        let print_jobs: Vec<DocKey> = print_jobs.into_iter().collect();
+        let print_jobs: Vec<DocRef> = print_jobs.into_iter().collect();
         render_print_pages(
             &self.site,
             &self.renderer,
@@ -469,61 +472,30 @@ impl Session {
     fn check_anchors_around(
         &self,
         rendered: &[(String, RenderedDoc)],
-        positions: &HashMap<DocKey, usize>,
+        positions: &HashMap<DocRef, usize>,
     ) -> Result<()> {
-        let n = self.site.config.languages.len();
-        let key = |d: &RenderedDoc| d.node * n + d.lang;
-        let fresh: HashMap<usize, &RenderedDoc> =
-            rendered.iter().map(|(_, d)| (key(d), d)).collect();
-        let ids_of = |target: usize| -> &[String] {
+        let fresh: HashMap<DocRef, &RenderedDoc> =
+            rendered.iter().map(|(_, d)| (d.doc, d)).collect();
+        let ids_of = |target: DocRef| -> Option<&[String]> {
             match fresh.get(&target) {
-                Some(d) => &d.markdown.ids,
+                Some(d) => Some(&d.markdown.ids),
                 None => positions
-                    .get(&(target % n, target / n))
-                    .map_or(&[], |&i| &self.state.docs[i].markdown.ids),
+                    .get(&target)
+                    .map(|&i| self.state.docs[i].markdown.ids.as_slice()),
             }
         };
-        let mut docs: Vec<&RenderedDoc> = rendered.iter().map(|(_, d)| d).collect();
-        docs.extend(self.state.docs.iter().filter(|d| {
-            !fresh.contains_key(&key(d))
+        let linking_in = self.state.docs.iter().filter(|d| {
+            !fresh.contains_key(&d.doc)
                 && d.markdown
                     .anchor_refs
                     .iter()
                     .any(|r| fresh.contains_key(&r.target))
-        }));
-        let mut errors = Vec::new();
-        for d in docs {
-            let entry = &self.site.views[d.lang].entries[d.node];
-            let Some(file) = entry
-                .source
-                .filter(|_| entry.translated)
-                .map(|s| &self.site.sources[s])
-            else {
-                continue;
-            };
-            for r in &d.markdown.anchor_refs {
-                if !ids_of(r.target).contains(&r.anchor) {
-                    errors.push(
-                        Error::new(
-                            ErrorKind::BrokenAnchor,
-                            format!(
-                                "broken anchor: no heading with id `{}` on the linked page",
-                                r.anchor
-                            ),
-                        )
-                        .at(
-                            &file.display_path,
-                            Some(r.line),
-                            Some(r.column),
-                        ),
-                    );
-                }
-            }
-        }
-        match Error::combine(errors) {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
+        });
+        check_anchors_of(
+            &self.site,
+            rendered.iter().map(|(_, d)| d).chain(linking_in),
+            ids_of,
+        )
     }
 
     /// Snapshots of `langs`' documents for rebuilding their search

@@ -12,7 +12,7 @@ use crate::render::document::{DocInputs, contexts, document_ctx};
 use crate::render::i18n::I18n;
 use crate::render::nav::{HashWriter, nav_key};
 use crate::render::pages::{RenderState, RenderedDoc};
-use crate::site::{NodeId, Site};
+use crate::site::{DocRef, Site};
 
 /// A hash of everything a document's page shows except what its own
 /// Markdown decides (the content, its table of contents and reading time):
@@ -24,10 +24,10 @@ pub(crate) fn shell_hash(
     site: &Site,
     i18n: &I18n,
     inputs: &DocInputs,
-    link_targets: &[usize],
+    link_targets: &[DocRef],
 ) -> u64 {
     use std::hash::Hasher;
-    let DocInputs { lang, id, .. } = *inputs;
+    let DocRef { node: id, lang } = inputs.doc;
     let no_text = Rendered::default();
     let ctx = document_ctx(site, i18n, inputs, &no_text, "");
     // Every field, named so that a new one cannot be forgotten here. The
@@ -72,12 +72,11 @@ pub(crate) fn shell_hash(
     if let Some(t) = file.and_then(|f| f.front.template.as_deref()) {
         hasher.write(t.as_bytes());
     }
-    let nav = nav_key(site, id);
-    hasher.write_usize(nav);
-    hasher.write_u64(inputs.navs.trees.get(&(lang, nav)).copied().unwrap_or(0));
-    let n_langs = site.config.languages.len();
-    for &t in link_targets {
-        hasher.write(site.views[t % n_langs].entries[t / n_langs].url.as_bytes());
+    let nav = nav_key(site, inputs.doc);
+    hasher.write_usize(nav.node);
+    hasher.write_u64(inputs.navs.trees.get(&nav).copied().unwrap_or(0));
+    for t in link_targets {
+        hasher.write(site.views[t.lang].entries[t.node].url.as_bytes());
         hasher.write_u8(0);
     }
     hasher.finish()
@@ -91,22 +90,22 @@ pub(crate) fn shell_hashes(
     search_entries: &[Option<String>],
     state: &RenderState,
     docs: &[&RenderedDoc],
-) -> HashMap<(usize, NodeId), u64> {
+) -> HashMap<DocRef, u64> {
     let (languages, site_ctxs) = contexts(site);
     docs.par_iter()
         .map(|d| {
+            let lang = d.doc.lang;
             let inputs = DocInputs {
-                lang: d.lang,
-                id: d.node,
-                site_ctx: &site_ctxs[d.lang],
-                lang_ctx: &languages[d.lang],
+                doc: d.doc,
+                site_ctx: &site_ctxs[lang],
+                lang_ctx: &languages[lang],
                 assets,
                 navs: &state.navs,
-                search_entry: search_entries[d.lang].as_deref(),
+                search_entry: search_entries[lang].as_deref(),
                 printable: &state.printable,
             };
             (
-                (d.lang, d.node),
+                d.doc,
                 shell_hash(site, i18n, &inputs, &d.markdown.link_targets),
             )
         })

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result, line_col};
 use crate::html::escape;
+use crate::site::DocRef;
 use ids::IdAllocator;
 
 /// Resolves `@/` links for the page being rendered.
@@ -30,14 +31,14 @@ pub trait LinkResolver: Sync {
 pub struct ResolvedLink {
     /// The href to write (with the anchor), relative to the page being rendered.
     pub href: String,
-    /// Identifies the target so anchors can be checked once every page is rendered.
-    pub target: usize,
+    /// The target document, so anchors can be checked once every page is rendered.
+    pub target: DocRef,
 }
 
 /// An `@/…#anchor` link whose anchor must exist on the target page.
 #[derive(Debug, Clone)]
 pub struct AnchorRef {
-    pub target: usize,
+    pub target: DocRef,
     pub anchor: String,
     pub line: usize,
     pub column: usize,
@@ -55,7 +56,7 @@ pub struct Rendered {
     pub anchor_refs: Vec<AnchorRef>,
     /// Target of every internal link, as its [`ResolvedLink::target`]: the
     /// page shows their URLs, so it changes when they move.
-    pub link_targets: Vec<usize>,
+    pub link_targets: Vec<DocRef>,
     pub stats: TextStats,
 }
 
@@ -279,7 +280,7 @@ struct State {
     flat_toc: Vec<(u8, String, String)>,
     chunks: Vec<TextChunk>,
     anchor_refs: Vec<AnchorRef>,
-    link_targets: Vec<usize>,
+    link_targets: Vec<DocRef>,
     stats: TextStats,
 }
 
@@ -468,7 +469,7 @@ mod tests {
                     "../units/research/{}",
                     anchor.map(|a| format!("#{a}")).unwrap_or_default()
                 ),
-                target: 7,
+                target: DocRef::new(7, 0),
             })
         }
     }
@@ -508,7 +509,7 @@ mod tests {
             r.html
         );
         assert_eq!(r.anchor_refs[0].anchor, "要义");
-        assert_eq!(r.anchor_refs[0].target, 7);
+        assert_eq!(r.anchor_refs[0].target, DocRef::new(7, 0));
         assert_eq!(r.anchor_refs[0].line, 5);
     }
 

@@ -11,7 +11,7 @@ use crate::render::nav::{Navs, nav_key};
 use crate::render::pages::RenderedDoc;
 use crate::render::print::{self, print_section, print_url};
 use crate::render::{Renderer, i18n::I18n};
-use crate::site::{NodeId, ROOT, Site};
+use crate::site::{DocRef, NodeId, ROOT, Site};
 
 /// The per-language `lang` and `site` template contexts.
 pub(crate) fn contexts(site: &Site) -> (Vec<LanguageCtx<'_>>, Vec<SiteCtx<'_>>) {
@@ -44,9 +44,9 @@ pub(crate) fn contexts(site: &Site) -> (Vec<LanguageCtx<'_>>, Vec<SiteCtx<'_>>) 
     (languages, site_ctxs)
 }
 
+/// What rendering one document needs besides the site.
 pub(crate) struct DocInputs<'a> {
-    pub lang: usize,
-    pub id: NodeId,
+    pub doc: DocRef,
     pub site_ctx: &'a SiteCtx<'a>,
     pub lang_ctx: &'a LanguageCtx<'a>,
     pub assets: &'a BTreeMap<String, String>,
@@ -68,7 +68,7 @@ pub(crate) fn render_document(
     markdown: Option<&Rendered>,
     keep_html: bool,
 ) -> Result<(String, RenderedDoc)> {
-    let DocInputs { lang, id, .. } = *inputs;
+    let DocRef { node: id, lang } = inputs.doc;
     let entry = &site.views[lang].entries[id];
     let file = entry.source.map(|s| &site.sources[s]);
     let rendered = match (markdown, file) {
@@ -92,7 +92,7 @@ pub(crate) fn render_document(
         inputs
             .navs
             .html
-            .get(&(lang, nav_key(site, id)))
+            .get(&nav_key(site, inputs.doc))
             .map_or("", String::as_str),
         &ctx.root,
         &site.link_path(&entry.url),
@@ -120,8 +120,7 @@ pub(crate) fn render_document(
     Ok((
         html,
         RenderedDoc {
-            lang,
-            node: id,
+            doc: inputs.doc,
             markdown: rendered,
         },
     ))
@@ -153,7 +152,8 @@ fn template_for<'a>(
 
 /// The template context of one document, from its rendered Markdown and
 /// the page's HTML of it. `nav_html` is left empty: [`render_document`]
-/// personalises the shared sidebar, and [`shell_hash`] stands for it by the
+/// personalises the shared sidebar, and
+/// [`crate::incremental::shell::shell_hash`] stands for it by the
 /// sidebar's section instead.
 pub(crate) fn document_ctx<'a>(
     site: &'a Site,
@@ -162,7 +162,7 @@ pub(crate) fn document_ctx<'a>(
     rendered: &'a Rendered,
     page_html: &'a str,
 ) -> DocumentCtx<'a> {
-    let DocInputs { lang, id, .. } = *inputs;
+    let DocRef { node: id, lang } = inputs.doc;
     let config = &site.config;
     let view = &site.views[lang];
     let entry = &view.entries[id];
@@ -191,11 +191,12 @@ pub(crate) fn document_ctx<'a>(
             }
         })
         .collect();
+    // `translations` is in config order: its index is the language's.
     let alternates = translations
         .iter()
-        .filter(|t| t.exact && site.is_translated(id, config.language_index(t.code).unwrap_or(0)))
-        .map(|t| {
-            let other = config.language_index(t.code).unwrap_or(0);
+        .enumerate()
+        .filter(|&(other, t)| t.exact && site.is_translated(id, other))
+        .map(|(other, t)| {
             let mut t = t.clone();
             if let Some(p) = site.permalink(&site.views[other].entries[id].url) {
                 t.href = p;

@@ -10,20 +10,20 @@ use crate::content::Kind;
 use crate::error::Result;
 use crate::render::Renderer;
 use crate::render::context::{self, LanguageCtx, SiteCtx};
-use crate::site::{NodeId, ROOT, Site};
+use crate::site::{DocRef, ROOT, Site};
 
-/// The sidebars of a site: HTML per (language, section), with
+/// The sidebars of a site: HTML per section document, with
 /// [`context::ROOT_MARKER`] for the root prefix, and a hash of the tree each
 /// was rendered from.
 #[derive(Default)]
 pub struct Navs {
-    pub html: HashMap<(usize, NodeId), String>,
-    pub(crate) trees: HashMap<(usize, NodeId), u64>,
+    pub html: HashMap<DocRef, String>,
+    pub(crate) trees: HashMap<DocRef, u64>,
 }
 
 impl Navs {
     /// The sidebars whose tree differs from `old`'s.
-    pub fn changed_from(&self, old: &Navs) -> HashSet<(usize, NodeId)> {
+    pub fn changed_from(&self, old: &Navs) -> HashSet<DocRef> {
         self.trees
             .iter()
             .filter(|(key, hash)| old.trees.get(key) != Some(hash))
@@ -44,23 +44,26 @@ pub(crate) fn render_navs(
     previous: Option<&Navs>,
 ) -> Result<Navs> {
     let expand_all = site.nodes.len() <= site.config.raw.navigation.expand_all_below;
-    let sections: Vec<(usize, NodeId)> = (0..site.config.languages.len())
+    let sections: Vec<DocRef> = (0..site.config.languages.len())
         .flat_map(|l| {
             site.nodes
                 .iter()
                 .enumerate()
                 .filter(|(_, n)| n.kind == Kind::Section)
-                .map(move |(id, _)| (l, id))
+                .map(move |(id, _)| DocRef::new(id, l))
         })
         .collect();
-    let rendered: Vec<((usize, NodeId), String, u64)> = sections
+    let rendered: Vec<(DocRef, String, u64)> = sections
         .par_iter()
-        .map(|&(lang, section)| {
+        .map(|&key| {
+            let DocRef {
+                node: section,
+                lang,
+            } = key;
             let tree = context::nav_tree(site, lang, section, expand_all);
             let mut hasher = xxhash_rust::xxh3::Xxh3::new();
             let _ = serde_json::to_writer(HashWriter(&mut hasher), &tree);
             let hash = hasher.digest();
-            let key = (lang, section);
             if let Some(prev) = previous
                 && prev.trees.get(&key) == Some(&hash)
                 && let Some(html) = prev.html.get(&key)
@@ -85,11 +88,12 @@ pub(crate) fn render_navs(
 }
 
 /// The section whose sidebar a document shows: its own, or its parent's.
-pub(crate) fn nav_key(site: &Site, id: NodeId) -> NodeId {
-    match site.nodes[id].kind {
-        Kind::Section => id,
-        Kind::Page => site.nodes[id].parent.unwrap_or(ROOT),
-    }
+pub(crate) fn nav_key(site: &Site, doc: DocRef) -> DocRef {
+    let section = match site.nodes[doc.node].kind {
+        Kind::Section => doc.node,
+        Kind::Page => site.nodes[doc.node].parent.unwrap_or(ROOT),
+    };
+    DocRef::new(section, doc.lang)
 }
 
 /// Feeds `serde_json` output straight into a hasher.

@@ -15,12 +15,11 @@ use crate::render::document::{DocInputs, contexts, render_document};
 use crate::render::nav::{Navs, render_navs};
 use crate::render::print::{self, check_print_urls, render_print_pages};
 use crate::render::{Renderer, i18n::I18n};
-use crate::site::{NodeId, ROOT, Site};
+use crate::site::{DocRef, NodeId, ROOT, Site};
 
 /// One rendered document, kept for the checks and the search index.
 pub struct RenderedDoc {
-    pub lang: usize,
-    pub node: NodeId,
+    pub doc: DocRef,
     pub markdown: Rendered,
 }
 
@@ -65,14 +64,14 @@ pub(crate) fn render_site(
             let rendered: Vec<Result<RenderedDoc>> = group
                 .docs
                 .par_iter()
-                .map(|&(lang, id)| {
+                .map(|&doc| {
+                    let DocRef { node: id, lang } = doc;
                     let doc = render_document(
                         site,
                         renderer,
                         i18n,
                         &DocInputs {
-                            lang,
-                            id,
+                            doc,
                             site_ctx: &site_ctxs[lang],
                             lang_ctx: &languages[lang],
                             assets,
@@ -126,7 +125,7 @@ pub(crate) fn render_site(
         .flatten()
         .collect();
     // Back into reading order: the search index numbers documents in it.
-    let position: HashMap<(usize, NodeId), usize> = site
+    let position: HashMap<DocRef, usize> = site
         .views
         .iter()
         .enumerate()
@@ -134,10 +133,10 @@ pub(crate) fn render_site(
             v.reading_order
                 .iter()
                 .enumerate()
-                .map(move |(i, &n)| ((l, n), i))
+                .map(move |(i, &n)| (DocRef::new(n, l), i))
         })
         .collect();
-    docs.sort_by_key(|d| (d.lang, position[&(d.lang, d.node)]));
+    docs.sort_by_key(|d| (d.doc.lang, position[&d.doc]));
     check_anchors(site, &docs)?;
     for lang in 0..n_langs {
         render_not_found(
@@ -166,8 +165,9 @@ pub(crate) fn render_site(
 /// Documents rendered together, and the print pages written once they are.
 #[derive(Default)]
 struct RenderGroup {
-    docs: Vec<(usize, NodeId)>,
-    print_sections: Vec<(usize, NodeId)>,
+    docs: Vec<DocRef>,
+    /// The sections whose print pages hold only these documents.
+    print_sections: Vec<DocRef>,
 }
 
 /// One group per language and top printable section (its whole subtree,
@@ -175,8 +175,8 @@ struct RenderGroup {
 /// print page holds.
 fn render_groups(site: &Site, printable: &[HashSet<NodeId>]) -> Vec<RenderGroup> {
     let mut groups: Vec<RenderGroup> = Vec::new();
-    let mut index: HashMap<(usize, NodeId), usize> = HashMap::new();
-    let mut group_for = |key: (usize, NodeId), groups: &mut Vec<RenderGroup>| {
+    let mut index: HashMap<DocRef, usize> = HashMap::new();
+    let mut group_for = |key: DocRef, groups: &mut Vec<RenderGroup>| {
         *index.entry(key).or_insert_with(|| {
             groups.push(RenderGroup::default());
             groups.len() - 1
@@ -187,18 +187,18 @@ fn render_groups(site: &Site, printable: &[HashSet<NodeId>]) -> Vec<RenderGroup>
         for &id in &view.reading_order {
             match top_printable(site, printable, lang, id) {
                 Some(top) => {
-                    let g = group_for((lang, top), &mut groups);
-                    groups[g].docs.push((lang, id));
+                    let g = group_for(DocRef::new(top, lang), &mut groups);
+                    groups[g].docs.push(DocRef::new(id, lang));
                 }
-                None => loose.docs.push((lang, id)),
+                None => loose.docs.push(DocRef::new(id, lang)),
             }
         }
         let mut sections: Vec<NodeId> = printable[lang].iter().copied().collect();
         sections.sort_unstable();
         for s in sections {
             if let Some(top) = top_printable(site, printable, lang, s) {
-                let g = group_for((lang, top), &mut groups);
-                groups[g].print_sections.push((lang, s));
+                let g = group_for(DocRef::new(top, lang), &mut groups);
+                groups[g].print_sections.push(DocRef::new(s, lang));
             }
         }
     }
@@ -243,9 +243,9 @@ fn collect_all<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
 /// What rendering leaves for the index, the checks and later rebuilds.
 pub struct RenderState {
     pub docs: Vec<RenderedDoc>,
-    /// [`shell_hash`] per (language, node); only kept for the dev server
-    /// (`BuildOptions::keep_html`), empty otherwise.
-    pub shells: HashMap<(usize, NodeId), u64>,
+    /// [`crate::incremental::shell::shell_hash`] per document; only kept
+    /// for the dev server (`BuildOptions::keep_html`), empty otherwise.
+    pub shells: HashMap<DocRef, u64>,
     pub navs: Navs,
     /// Sections with a print page, per language.
     pub printable: Vec<HashSet<NodeId>>,
@@ -274,7 +274,7 @@ pub(crate) fn render_not_found(
     lang_ctx: &LanguageCtx,
     assets: &BTreeMap<String, String>,
     search_entry: Option<&str>,
-    navs: &HashMap<(usize, NodeId), String>,
+    navs: &HashMap<DocRef, String>,
     out: &dyn Sink,
     lang: usize,
 ) -> Result<()> {
@@ -317,7 +317,8 @@ pub(crate) fn render_not_found(
     ctx.insert(
         "nav_html",
         &context::personalise_nav(
-            navs.get(&(lang, ROOT)).map_or("", String::as_str),
+            navs.get(&DocRef::new(ROOT, lang))
+                .map_or("", String::as_str),
             &root,
             "",
         ),

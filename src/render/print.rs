@@ -20,11 +20,11 @@ use crate::output::Sink;
 use crate::render::context::{self, LanguageCtx, SiteCtx};
 use crate::render::pages::RenderedDoc;
 use crate::render::{Renderer, i18n::I18n};
-use crate::site::{NodeId, ROOT, Site};
+use crate::site::{DocRef, NodeId, ROOT, Site};
 
 const TOKEN: &str = "grassroots-print:";
 
-/// Writes `@/` links as `grassroots-print:KEY#anchor` placeholders. The
+/// Writes `@/` links as `grassroots-print:NODE.LANG#anchor` placeholders. The
 /// Markdown is rendered once; the placeholders become relative hrefs on the
 /// document's own page and in-document anchors on the print pages.
 pub struct LinkPlaceholders<'a> {
@@ -37,15 +37,14 @@ impl LinkResolver for LinkPlaceholders<'_> {
         let (node, lang) = self.site.node_for_path(path)?;
         // Links into another language stay links to that language's page.
         let lang = lang.unwrap_or(self.lang);
-        let n = self.site.config.languages.len();
-        let mut href = format!("{TOKEN}{}", node * n + lang);
+        let mut href = format!("{TOKEN}{node}.{lang}");
         if let Some(a) = anchor {
             href.push('#');
             href.push_str(a);
         }
         Some(ResolvedLink {
             href,
-            target: node * n + lang,
+            target: DocRef::new(node, lang),
         })
     }
 }
@@ -102,8 +101,7 @@ pub fn documents(
 ) -> Vec<PrintDoc> {
     let view = &site.views[lang];
     let list = members(site, lang, section);
-    let n = site.config.languages.len();
-    let included: HashSet<usize> = list.iter().map(|&id| id * n + lang).collect();
+    let included: HashSet<DocRef> = list.iter().map(|&id| DocRef::new(id, lang)).collect();
     let base_depth = site.ancestors(section).len();
     list.into_iter()
         .map(|id| {
@@ -111,8 +109,8 @@ pub fn documents(
             let content = html_of(id)
                 .map(|html| {
                     let prefixed = prefix_ids(&html, &format!("{}-", doc_anchor(id)));
-                    resolve_placeholders(&prefixed, site, |node, target_lang, anchor, out| {
-                        if included.contains(&(node * n + target_lang)) {
+                    resolve_placeholders(&prefixed, |node, target_lang, anchor, out| {
+                        if included.contains(&DocRef::new(node, target_lang)) {
                             out.push('#');
                             out.push_str(&doc_anchor(node));
                             if let Some(a) = anchor {
@@ -156,25 +154,28 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
 /// gets the target (node, language, anchor as written) and appends the href.
 pub fn resolve_placeholders(
     html: &str,
-    site: &Site,
     mut write: impl FnMut(NodeId, usize, Option<&str>, &mut String),
 ) -> String {
-    let n = site.config.languages.len();
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     while let Some(pos) = rest.find(TOKEN) {
         out.push_str(&rest[..pos]);
         let after = &rest[pos + TOKEN.len()..];
-        let digits = after.chars().take_while(char::is_ascii_digit).count();
-        let key: usize = after[..digits].parse().unwrap_or(0);
-        let tail = &after[digits..];
+        let (node, after) = leading_number(after);
+        let (lang, tail) = leading_number(after.strip_prefix('.').unwrap_or(after));
         let end = tail.find('"').unwrap_or(tail.len());
         let anchor = tail[..end].strip_prefix('#');
-        write(key / n, key % n, anchor, &mut out);
+        write(node, lang, anchor, &mut out);
         rest = &tail[end..];
     }
     out.push_str(rest);
     out
+}
+
+/// The decimal number at the start of `s`, and what follows it.
+fn leading_number(s: &str) -> (usize, &str) {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    (s[..digits].parse().unwrap_or(0), &s[digits..])
 }
 
 /// The hrefs of a document at `from` (its own page).
@@ -182,7 +183,7 @@ pub fn resolve_for_page(html: &str, site: &Site, from: &str) -> String {
     if !html.contains(TOKEN) {
         return html.to_string();
     }
-    resolve_placeholders(html, site, |node, lang, anchor, out| {
+    resolve_placeholders(html, |node, lang, anchor, out| {
         out.push_str(&site.href(from, &site.views[lang].entries[node].url));
         if let Some(a) = anchor {
             out.push('#');
@@ -243,6 +244,8 @@ pub(crate) fn check_print_urls(site: &Site, printable: &[HashSet<NodeId>]) -> Re
     }
 }
 
+/// Writes the print pages of the section documents `jobs` from the
+/// rendered Markdown of their members (those of `rendered` that kept it).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn render_print_pages(
     site: &Site,
@@ -251,45 +254,50 @@ pub(crate) fn render_print_pages(
     site_ctxs: &[SiteCtx],
     languages: &[LanguageCtx],
     assets: &BTreeMap<String, String>,
-    jobs: &[(usize, NodeId)],
+    jobs: &[DocRef],
     rendered: &[RenderedDoc],
     out: &dyn Sink,
 ) -> Result<()> {
-    let html_of: HashMap<(usize, NodeId), &str> = rendered
+    let html_of: HashMap<DocRef, &str> = rendered
         .iter()
         .filter(|d| !d.markdown.html.is_empty())
-        .map(|d| ((d.lang, d.node), d.markdown.html.as_str()))
+        .map(|d| (d.doc, d.markdown.html.as_str()))
         .collect();
     let build_date = time::OffsetDateTime::now_utc().date();
     jobs.par_iter()
-        .map(|&(lang, section)| {
-            let view = &site.views[lang];
-            let url = print_url(&view.entries[section].url);
-            let root = crate::site::root_prefix(&url);
-            let docs = documents(site, lang, section, &root, |id| {
-                html_of.get(&(lang, id)).map(|h| h.to_string())
-            });
-            let mut ctx = tera::Context::new();
-            ctx.insert("site", &site_ctxs[lang]);
-            ctx.insert("lang", &languages[lang]);
-            ctx.insert("root", &root);
-            ctx.insert(
-                "home",
-                &site.href(&url, &site.config.languages[lang].prefix),
-            );
-            ctx.insert("assets", assets);
-            ctx.insert("section_title", &view.entries[section].title);
-            ctx.insert("section_href", &site.href(&url, &view.entries[section].url));
-            ctx.insert("is_whole_site", &(section == ROOT));
-            ctx.insert(
-                "date",
-                &context::format_date(build_date, i18n.get(lang, "date_format")),
-            );
-            ctx.insert("date_iso", &build_date.to_string());
-            ctx.insert("docs", &docs);
-            let html = renderer.render(lang, "print.html", &ctx)?;
-            out.put(&format!("{url}index.html"), html.as_bytes())
-        })
+        .map(
+            |&DocRef {
+                 node: section,
+                 lang,
+             }| {
+                let view = &site.views[lang];
+                let url = print_url(&view.entries[section].url);
+                let root = crate::site::root_prefix(&url);
+                let docs = documents(site, lang, section, &root, |id| {
+                    html_of.get(&DocRef::new(id, lang)).map(|h| h.to_string())
+                });
+                let mut ctx = tera::Context::new();
+                ctx.insert("site", &site_ctxs[lang]);
+                ctx.insert("lang", &languages[lang]);
+                ctx.insert("root", &root);
+                ctx.insert(
+                    "home",
+                    &site.href(&url, &site.config.languages[lang].prefix),
+                );
+                ctx.insert("assets", assets);
+                ctx.insert("section_title", &view.entries[section].title);
+                ctx.insert("section_href", &site.href(&url, &view.entries[section].url));
+                ctx.insert("is_whole_site", &(section == ROOT));
+                ctx.insert(
+                    "date",
+                    &context::format_date(build_date, i18n.get(lang, "date_format")),
+                );
+                ctx.insert("date_iso", &build_date.to_string());
+                ctx.insert("docs", &docs);
+                let html = renderer.render(lang, "print.html", &ctx)?;
+                out.put(&format!("{url}index.html"), html.as_bytes())
+            },
+        )
         .collect::<Vec<Result<()>>>()
         .into_iter()
         .collect()

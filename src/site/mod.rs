@@ -16,6 +16,21 @@ use crate::error::{Error, ErrorKind, Result};
 
 pub type NodeId = usize;
 
+/// One document: a node of the tree in one language (an index into
+/// `Config::languages`). Every page, print page, sidebar and link target is
+/// named by one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocRef {
+    pub node: NodeId,
+    pub lang: usize,
+}
+
+impl DocRef {
+    pub fn new(node: NodeId, lang: usize) -> DocRef {
+        DocRef { node, lang }
+    }
+}
+
 /// A section or page, across languages.
 #[derive(Debug, Clone)]
 pub struct Node {
