@@ -9,6 +9,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::{Error, ErrorKind, Result, line_col};
+use crate::lang::{
+    folder_name, html_lang_for, is_language_code, native_name, primary_subtag, same_code,
+};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -197,11 +200,15 @@ impl Language {
     }
 }
 
-pub fn primary_subtag(code: &str) -> String {
-    code.split(['-', '_'])
-        .next()
-        .unwrap_or(code)
-        .to_ascii_lowercase()
+/// Byte offset of the string `value` written after `key` (as `"value"` or
+/// `'value'`), for pointing at it in an error.
+fn value_position(text: &str, key: &str, value: &str) -> Option<usize> {
+    let after_key = text.find(key)? + key.len();
+    ["\"", "'"].iter().find_map(|q| {
+        text[after_key..]
+            .find(&format!("{q}{value}{q}"))
+            .map(|i| after_key + i + 1)
+    })
 }
 
 /// The validated configuration the pipeline works from.
@@ -232,7 +239,37 @@ impl Config {
             .at(path, line, column)
             .hint("see README.md, section \"Configuration\", for the keys config.toml accepts")
         })?;
-        Config::from_raw(raw, path)
+        let config = Config::from_raw(raw, path)?;
+        config.check_search_languages(text, path)?;
+        Ok(config)
+    }
+
+    /// Every code in `[search] exclude_languages` names a configured
+    /// language: a typo would otherwise index the language it meant to leave
+    /// out, without a word.
+    fn check_search_languages(&self, text: &str, path: &Path) -> Result<()> {
+        let errors = self
+            .raw
+            .search
+            .exclude_languages
+            .iter()
+            .filter(|code| !self.languages.iter().any(|l| same_code(&l.code, code)))
+            .map(|code| {
+                let (line, column) = value_position(text, "exclude_languages", code)
+                    .map(|offset| line_col(text, offset))
+                    .unzip();
+                let configured: Vec<&str> = self.languages.iter().map(|l| l.code.as_str()).collect();
+                Error::new(
+                    ErrorKind::Config,
+                    format!("`[search] exclude_languages` names \"{code}\", which is not a language of this site"),
+                )
+                .at(path, line, column)
+                .hint(format!("use one of the configured codes: {}", configured.join(", ")))
+            });
+        match Error::combine(errors) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
     pub fn from_raw(raw: RawConfig, path: &Path) -> Result<Config> {
@@ -254,14 +291,14 @@ impl Config {
             title: raw.title.clone(),
             description: raw.description.clone(),
             prefix: if raw.default_language_in_subdir {
-                format!("{}/", raw.default_language.to_ascii_lowercase())
+                format!("{}/", folder_name(&raw.default_language))
             } else {
                 String::new()
             },
             is_default: true,
         }];
         for (code, lc) in &raw.languages {
-            if code.eq_ignore_ascii_case(&raw.default_language) {
+            if same_code(code, &raw.default_language) {
                 // `[languages.zh]` may carry the default language's name or html_lang.
                 let default = &mut languages[0];
                 if let Some(h) = &lc.html_lang {
@@ -289,7 +326,7 @@ impl Config {
                     .description
                     .clone()
                     .unwrap_or_else(|| raw.description.clone()),
-                prefix: format!("{}/", code.to_ascii_lowercase()),
+                prefix: format!("{}/", folder_name(code)),
                 is_default: false,
             });
         }
@@ -319,11 +356,7 @@ impl Config {
     /// regional forms: "zh-CN" finds a language configured as "zh", and "en"
     /// finds one configured as "en-GB", when that is unambiguous.
     pub fn language_index(&self, code: &str) -> Option<usize> {
-        if let Some(i) = self
-            .languages
-            .iter()
-            .position(|l| l.code.eq_ignore_ascii_case(code))
-        {
+        if let Some(i) = self.languages.iter().position(|l| same_code(&l.code, code)) {
             return Some(i);
         }
         let primary = primary_subtag(code);
@@ -339,45 +372,27 @@ impl Config {
     }
 }
 
-/// A BCP 47-like code: two or three letters, then optional subtags of 2-8
-/// letters or digits ("zh", "zh-Hans", "zh-CN", "en-GB").
-pub fn is_language_code(code: &str) -> bool {
-    let mut parts = code.split(['-', '_']);
-    let first_ok = parts
-        .next()
-        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    first_ok
-        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
-/// `<html lang>` for a code: plain "zh" means Simplified Chinese as used in mainland China.
-fn html_lang_for(code: &str) -> String {
-    if code.eq_ignore_ascii_case("zh") {
-        "zh-CN".into()
-    } else {
-        code.into()
-    }
-}
-
-fn native_name(code: &str) -> String {
-    match primary_subtag(code).as_str() {
-        "zh" => "中文".into(),
-        "en" => "English".into(),
-        "fr" => "Français".into(),
-        "de" => "Deutsch".into(),
-        "ja" => "日本語".into(),
-        "ru" => "Русский".into(),
-        "es" => "Español".into(),
-        _ => code.into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Config> {
         Config::parse(text, Path::new("config.toml"))
+    }
+
+    #[test]
+    fn unknown_search_language_is_an_error_at_its_value() {
+        let text = "title = \"学习园地\"\n[languages.en]\ntitle = \"Study\"\n\n[search]\nexclude_languages = [\"EN\", \"fr\"]\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.kinds(), [ErrorKind::Config]);
+        let d = &e.diagnostics()[0];
+        let loc = d.location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column), (Some(6), Some(29)), "{e}");
+        assert!(d.message.contains("\"fr\""), "{e}");
+        assert!(d.hint.as_deref().unwrap().contains("zh, en"), "{e}");
+        // "EN" names the configured "en": codes compare without case.
+        let ok = text.replace(", \"fr\"", "");
+        assert_eq!(parse(&ok).unwrap().raw.search.exclude_languages, ["EN"]);
     }
 
     #[test]

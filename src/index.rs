@@ -21,7 +21,7 @@ fn search_enabled(site: &Site, lang: usize) -> bool {
         && !search
             .exclude_languages
             .iter()
-            .any(|l| l.eq_ignore_ascii_case(code))
+            .any(|l| crate::lang::same_code(l, code))
 }
 
 /// Whether a document's text goes into the index: its own translation, not
@@ -55,7 +55,7 @@ const SEARCH_ENTRY: &str = "entry.js";
 pub(crate) fn search_dir(site: &Site, lang: usize) -> String {
     format!(
         "search/{}/",
-        site.config.languages[lang].code.to_ascii_lowercase()
+        crate::lang::folder_name(&site.config.languages[lang].code)
     )
 }
 

@@ -15,6 +15,7 @@ pub mod html;
 pub mod incremental;
 pub mod index;
 pub mod init;
+pub mod lang;
 pub mod markdown;
 pub mod options;
 pub mod output;

@@ -15,8 +15,9 @@ use walkdir::WalkDir;
 
 pub use front_matter::{FrontMatter, SortBy};
 
-use crate::config::{Config, is_language_code};
+use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
+use crate::lang::is_language_code;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

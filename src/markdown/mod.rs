@@ -13,6 +13,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use grassroots_search::TextChunk;
+// One definition of "CJK" for the whole program: the search tokenizer's,
+// which the browser client mirrors. Reading statistics count what search
+// cuts into bigrams; Hangul, written with spaces, counts as words.
+use grassroots_search::tokenize::is_cjk;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
@@ -100,13 +104,6 @@ impl TextStats {
             }
         }
     }
-}
-
-/// Han ideographs, kana and hangul: scripts read character by character.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF
-        | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
 /// What the renderer needs to know about the page it renders.

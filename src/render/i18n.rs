@@ -68,7 +68,7 @@ impl I18n {
 fn file_for(dir: &Path, lang: &Language) -> Option<std::path::PathBuf> {
     [
         lang.code.clone(),
-        lang.code.to_ascii_lowercase(),
+        crate::lang::folder_name(&lang.code),
         lang.primary(),
     ]
     .into_iter()
