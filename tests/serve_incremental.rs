@@ -287,3 +287,40 @@ fn edit_sequences_end_where_a_fresh_build_would() {
         &[f.path().join("content/part-b/dated.md")]
     ));
 }
+
+#[test]
+fn changes_are_classified_before_a_rebuild_path_is_chosen() {
+    use grassroots::incremental::change::{ChangeKind, PathKind};
+    let f = Fixture::copy("nested");
+    let mut opts = options(&f);
+    opts.keep_html = true;
+    opts.output_dir = Some(f.path().join("out"));
+    let (_, session) = grassroots::build::build_session(&opts).unwrap();
+    let kind = |path: PathBuf| session.classify(&path).unwrap().0;
+
+    let body = edit(&f, "content/part-a/one.md", "化为", "变成");
+    assert_eq!(kind(body), ChangeKind::Body);
+    let title = edit(&f, "content/part-a/one.md", "第一篇", "首篇");
+    assert_eq!(kind(title), ChangeKind::FrontMatter);
+    let draft = edit(&f, "content/part-a/two.md", "+++\n", "+++\ndraft = true\n");
+    assert_eq!(kind(draft), ChangeKind::Reshaped);
+    f.write("content/part-a/three.md", "+++\ntitle = \"三\"\n+++\n");
+    assert_eq!(
+        kind(f.path().join("content/part-a/three.md")),
+        ChangeKind::NewContent
+    );
+    fs::remove_file(f.path().join("content/intro.en.md")).unwrap();
+    assert_eq!(
+        kind(f.path().join("content/intro.en.md")),
+        ChangeKind::RemovedContent
+    );
+    f.write("templates/page.html", "{% extends \"base.html\" %}");
+    assert_eq!(
+        kind(f.path().join("templates/page.html")),
+        ChangeKind::Other(PathKind::Template)
+    );
+    assert_eq!(
+        kind(f.path().join("config.toml")),
+        ChangeKind::Other(PathKind::Config)
+    );
+}

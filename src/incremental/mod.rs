@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub mod change;
 pub mod shell;
 
 use std::collections::BTreeMap;
@@ -45,6 +46,7 @@ use crate::render::pages::{RenderState, RenderedDoc, render_not_found};
 use crate::render::print::{check_print_urls, print_section, print_url, render_print_pages};
 use crate::site::{DocRef, LangView, NodeId, Site};
 use crate::theme::ThemeDir;
+use change::{ChangeKind, PathKind};
 use shell::shell_hashes;
 
 /// Everything a full build worked out, kept by the dev server so that an
@@ -100,16 +102,21 @@ impl Session {
     /// and the session is unchanged.
     pub fn apply_edit(&mut self, changed: &[PathBuf]) -> Result<Edit> {
         // Precompressed copies would go stale; such sites rebuild whole.
-        if self.site.config.raw.precompress || self.state.shells.is_empty() {
+        if self.site.config.raw.precompress || self.state.shells.is_empty() || changed.is_empty() {
             return Ok(Edit::NeedsFullBuild);
         }
-        let Some(updates) = self.changed_sources(changed)? else {
-            return Ok(Edit::NeedsFullBuild);
-        };
-        let body_only = updates.iter().all(|(index, file)| {
-            let old = &self.site.sources[*index];
-            file.front == old.front && file.title == old.title
-        });
+        let mut updates: Vec<(usize, SourceFile)> = Vec::new();
+        let mut body_only = true;
+        for path in changed {
+            let (kind, update) = self.classify(path)?;
+            let Some((index, file)) = update.filter(|_| kind.in_place()) else {
+                return Ok(Edit::NeedsFullBuild);
+            };
+            body_only &= kind == ChangeKind::Body;
+            if !updates.iter().any(|(i, _)| *i == index) {
+                updates.push((index, file)); // not saved twice
+            }
+        }
         // Swap the new sources in; put the old ones back if rendering fails.
         let mut old = Vec::with_capacity(updates.len());
         for (index, file) in updates {
@@ -131,56 +138,54 @@ impl Session {
         result
     }
 
-    /// The new versions of the changed files, when every change is an edit
-    /// of a file the site already has that keeps its place in the tree;
-    /// `None` otherwise.
-    fn changed_sources(&self, changed: &[PathBuf]) -> Result<Option<Vec<(usize, SourceFile)>>> {
-        if changed.is_empty() {
-            return Ok(None);
+    /// What a change of `path` is (see [`change`]) and, for a Markdown file
+    /// the site has, its new version with its index among the sources.
+    pub fn classify(&self, path: &Path) -> Result<(ChangeKind, Option<(usize, SourceFile)>)> {
+        let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let site_dir = canonical(&self.opts.site_dir);
+        let theme = self._theme.path.canonicalize().ok();
+        // A deleted file cannot be made canonical; its folder still can.
+        let abs = match (path.canonicalize(), path.parent(), path.file_name()) {
+            (Ok(p), _, _) => p,
+            (Err(_), Some(dir), Some(name)) => canonical(dir).join(name),
+            _ => path.to_path_buf(),
+        };
+        match change::classify_path(&site_dir, theme.as_deref(), &abs) {
+            PathKind::Markdown => {}
+            other => return Ok((ChangeKind::Other(other), None)),
         }
-        let content_dir = self.opts.site_dir.join("content");
-        let content_abs = content_dir.canonicalize().unwrap_or(content_dir.clone());
-        let mut updates: Vec<(usize, SourceFile)> = Vec::new();
-        for path in changed {
-            if path.extension().is_none_or(|e| e != "md") || !path.is_file() {
-                return Ok(None);
-            }
-            let abs = path.canonicalize().unwrap_or(path.clone());
-            let Ok(rel) = abs.strip_prefix(&content_abs) else {
-                return Ok(None);
-            };
-            let rel_path = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let Some(index) = self
-                .site
-                .sources
-                .iter()
-                .position(|s| s.rel_path == rel_path)
-            else {
-                return Ok(None); // a new file
-            };
-            if updates.iter().any(|(i, _)| *i == index) {
-                continue; // saved twice
-            }
-            let Some(file) = content::load_file(
-                &content_dir,
-                &content_dir.join(rel),
-                &self.site.config,
-                self.opts.drafts,
-            )?
-            else {
-                return Ok(None); // became a draft
-            };
-            let old = &self.site.sources[index];
-            if file.lang != old.lang || file.kind != old.kind {
-                return Ok(None);
-            }
-            updates.push((index, file));
-        }
-        Ok(Some(updates))
+        let content_dir = site_dir.join("content");
+        let rel_path = abs
+            .strip_prefix(&content_dir)
+            .unwrap_or(&abs)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let index = self
+            .site
+            .sources
+            .iter()
+            .position(|s| s.rel_path == rel_path);
+        let index = match (index, abs.is_file()) {
+            (None, true) => return Ok((ChangeKind::NewContent, None)),
+            (None, false) | (Some(_), false) => return Ok((ChangeKind::RemovedContent, None)),
+            (Some(i), true) => i,
+        };
+        let Some(file) =
+            content::load_file(&content_dir, &abs, &self.site.config, self.opts.drafts)?
+        else {
+            return Ok((ChangeKind::Reshaped, None)); // became a draft
+        };
+        let old = &self.site.sources[index];
+        let kind = if file.lang != old.lang || file.kind != old.kind {
+            ChangeKind::Reshaped
+        } else if file.front == old.front && file.title == old.title {
+            ChangeKind::Body
+        } else {
+            ChangeKind::FrontMatter
+        };
+        Ok((kind, Some((index, file))))
     }
 
     /// Body-only edits: the documents showing the edited sources.
