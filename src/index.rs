@@ -218,3 +218,50 @@ pub(crate) fn build_indexes(
     }
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::{DocRef, testing};
+
+    #[test]
+    fn excluded_languages_and_sections_are_not_indexed() {
+        let config = format!(
+            "{}[search]\nexclude_languages = [\"EN\"]\nexclude_sections = [\"/units/\"]\n",
+            testing::CONFIG
+        );
+        let site = testing::site_with(
+            &config,
+            &[
+                ("_index.md", "+++\ntitle = \"首页\"\n+++\n"),
+                ("units/_index.md", "+++\ntitle = \"单元\"\n+++\n"),
+                ("units/a.md", "+++\ntitle = \"甲\"\n+++\n"),
+                ("about.md", "+++\ntitle = \"关于\"\n+++\n"),
+            ],
+        );
+        assert_eq!(
+            search_entry_name(&site, 0).as_deref(),
+            Some("search/zh/entry.js")
+        );
+        assert_eq!(search_entry_name(&site, 1), None);
+        let (a, _) = site.node_for_path("units/a.md").unwrap();
+        let (about, _) = site.node_for_path("about.md").unwrap();
+        assert!(!indexed(&site, 0, a));
+        assert!(indexed(&site, 0, about));
+        // An untranslated fallback is the other language's text: not indexed.
+        assert!(!indexed(&site, 1, about));
+
+        let mut docs: Vec<RenderedDoc> = site.views[0]
+            .reading_order
+            .iter()
+            .map(|&n| RenderedDoc {
+                doc: DocRef::new(n, 0),
+                markdown: Default::default(),
+            })
+            .collect();
+        let job = SearchJob::new(&site, &mut docs, 0, &BuildOptions::default()).unwrap();
+        let titles: Vec<&str> = job.documents.iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(titles, ["首页", "关于"]);
+        assert!(SearchJob::new(&site, &mut docs, 1, &BuildOptions::default()).is_none());
+    }
+}

@@ -68,3 +68,74 @@ pub(crate) fn check_anchors_of<'a>(
         None => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::{self, RenderContext};
+    use crate::render::print::LinkPlaceholders;
+    use crate::site::testing;
+
+    /// Every document of `site` with its Markdown rendered.
+    fn rendered(site: &Site) -> Vec<RenderedDoc> {
+        let mut docs = Vec::new();
+        for (lang, view) in site.views.iter().enumerate() {
+            for &node in &view.reading_order {
+                let Some(file) = view.entries[node].source.map(|s| &site.sources[s]) else {
+                    continue;
+                };
+                let md = markdown::render(
+                    &file.body,
+                    &RenderContext {
+                        file: &file.display_path,
+                        body_line: file.body_line,
+                        smart_punctuation: false,
+                        links: &LinkPlaceholders { site, lang },
+                        id_prefix: "",
+                    },
+                )
+                .unwrap();
+                docs.push(RenderedDoc {
+                    doc: DocRef::new(node, lang),
+                    markdown: md,
+                });
+            }
+        }
+        docs
+    }
+
+    #[test]
+    fn anchors_that_exist_pass() {
+        let site = testing::units();
+        check_anchors(&site, &rendered(&site)).unwrap();
+    }
+
+    #[test]
+    fn a_missing_anchor_names_the_page_and_its_ids() {
+        let mut site = testing::units();
+        let research = site.node_for_path("units/research.md").unwrap().0;
+        let src = site.views[0].entries[research].source.unwrap();
+        site.sources[src].body = "## 要义\n\n见[信访](@/units/petitions.md#没有)。\n".into();
+        let e = check_anchors(&site, &rendered(&site)).unwrap_err();
+        assert_eq!(e.kinds(), [ErrorKind::BrokenAnchor]);
+        let d = &e.diagnostics()[0];
+        assert!(d.message.contains("/units/petitions/"), "{e}");
+        assert!(d.message.contains("`没有`"), "{e}");
+        assert_eq!(d.hint.as_deref(), Some("ids on that page: 做法"));
+        // The English fallback of 信访 repeats the link: reported once.
+        assert_eq!(e.diagnostics().len(), 1);
+    }
+
+    #[test]
+    fn the_dev_server_checks_only_what_it_is_given() {
+        let site = testing::units();
+        let docs = rendered(&site);
+        // No ids known for any target: every anchor of the linking docs fails.
+        let e = check_anchors_of(&site, docs.iter(), |_| None).unwrap_err();
+        assert_eq!(
+            e.diagnostics()[0].hint.as_deref(),
+            Some("that page has no headings; link to the page without `#…`")
+        );
+        check_anchors_of(&site, std::iter::empty(), |_| None).unwrap();
+    }
+}

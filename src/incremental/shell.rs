@@ -111,3 +111,103 @@ pub(crate) fn shell_hashes(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::render::nav::Navs;
+    use crate::site::testing;
+
+    /// The shell hash of every document of `site`, with no sidebars.
+    fn hashes(site: &Site) -> HashMap<DocRef, u64> {
+        let (_, i18n) = testing::renderer(site);
+        let state = RenderState {
+            docs: Vec::new(),
+            shells: HashMap::new(),
+            navs: Navs::default(),
+            printable: vec![HashSet::new(), HashSet::new()],
+        };
+        let docs: Vec<RenderedDoc> = (0..2)
+            .flat_map(|l| {
+                site.views[l]
+                    .reading_order
+                    .iter()
+                    .map(move |&n| RenderedDoc {
+                        doc: DocRef::new(n, l),
+                        markdown: Rendered::default(),
+                    })
+            })
+            .collect();
+        shell_hashes(
+            site,
+            &i18n,
+            &testing::assets(),
+            &[None, None],
+            &state,
+            &docs.iter().collect::<Vec<_>>(),
+        )
+    }
+
+    #[test]
+    fn a_retitled_page_changes_the_shells_that_show_its_title() {
+        let before = testing::units();
+        let mut after = testing::units();
+        let (petitions, _) = after.node_for_path("units/petitions.md").unwrap();
+        after.views[0].entries[petitions].title = "来信来访".into();
+        let (a, b) = (hashes(&before), hashes(&after));
+        let changed: HashSet<DocRef> = a.keys().filter(|k| a[k] != b[k]).copied().collect();
+        let (units, _) = after.node_for_path("units/_index.md").unwrap();
+        let (research, _) = after.node_for_path("units/research.md").unwrap();
+        let (about, _) = after.node_for_path("about.md").unwrap();
+        // The page itself, its section's list and its neighbour's "next" link.
+        for d in [petitions, units, research] {
+            assert!(
+                changed.contains(&DocRef::new(d, 0)),
+                "{d} unchanged: {changed:?}"
+            );
+        }
+        // Not a page that shows nothing of it, nor another language.
+        assert!(!changed.contains(&DocRef::new(about, 0)));
+        assert!(!changed.contains(&DocRef::new(research, 1)));
+    }
+
+    #[test]
+    fn the_body_is_not_part_of_the_shell() {
+        let before = testing::units();
+        let mut after = testing::units();
+        for s in &mut after.sources {
+            s.body.push_str("\n\n新增一段。\n");
+        }
+        assert_eq!(hashes(&before), hashes(&after));
+    }
+
+    #[test]
+    fn a_moved_link_target_changes_the_linking_shell() {
+        let site = testing::units();
+        let (_, i18n) = testing::renderer(&site);
+        let (research, _) = site.node_for_path("units/research.md").unwrap();
+        let (petitions, _) = site.node_for_path("units/petitions.md").unwrap();
+        let ctxs = contexts(&site);
+        let assets = testing::assets();
+        let navs = Navs::default();
+        let printable = [HashSet::new(), HashSet::new()];
+        let inputs = DocInputs {
+            doc: DocRef::new(research, 0),
+            site_ctx: &ctxs.1[0],
+            lang_ctx: &ctxs.0[0],
+            assets: &assets,
+            navs: &navs,
+            search_entry: None,
+            printable: &printable,
+        };
+        let target = [DocRef::new(petitions, 0)];
+        let before = shell_hash(&site, &i18n, &inputs, &target);
+        let mut moved = testing::units();
+        moved.views[0].entries[petitions].url = "units/xinfang/".into();
+        let after = shell_hash(&moved, &i18n, &inputs, &target);
+        assert_ne!(before, after);
+        assert_eq!(before, shell_hash(&site, &i18n, &inputs, &target));
+    }
+}

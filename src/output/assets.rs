@@ -73,3 +73,19 @@ pub fn fingerprint(name: &str, bytes: &[u8]) -> String {
         None => format!("{name}.{short}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_follow_the_content() {
+        let a = fingerprint("style.css", b"body{}");
+        assert!(
+            a.starts_with("style.") && a.ends_with(".css") && a.len() == "style.12345678.css".len()
+        );
+        assert_eq!(a, fingerprint("style.css", b"body{}"));
+        assert_ne!(a, fingerprint("style.css", b"body{color:red}"));
+        assert!(fingerprint("LICENSE", b"x").starts_with("LICENSE."));
+    }
+}

@@ -253,3 +253,91 @@ pub(crate) fn document_ctx<'a>(
         print_href: print_home.map(|s| site.href(url, &print_url(&view.entries[s].url))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::testing;
+
+    fn inputs<'a>(
+        doc: DocRef,
+        ctxs: &'a (Vec<LanguageCtx<'a>>, Vec<SiteCtx<'a>>),
+        assets: &'a BTreeMap<String, String>,
+        navs: &'a Navs,
+        printable: &'a [HashSet<NodeId>],
+    ) -> DocInputs<'a> {
+        DocInputs {
+            doc,
+            site_ctx: &ctxs.1[doc.lang],
+            lang_ctx: &ctxs.0[doc.lang],
+            assets,
+            navs,
+            search_entry: None,
+            printable,
+        }
+    }
+
+    #[test]
+    fn templates_follow_the_kind_unless_front_matter_names_one() {
+        let site = testing::units();
+        let (renderer, _) = testing::renderer(&site);
+        let (units, _) = site.node_for_path("units/_index.md").unwrap();
+        let (research, _) = site.node_for_path("units/research.md").unwrap();
+        let file = |id: NodeId| site.views[0].entries[id].source.map(|s| &site.sources[s]);
+        assert_eq!(
+            template_for(&site, &renderer, ROOT, file(ROOT)).unwrap(),
+            "index.html"
+        );
+        assert_eq!(
+            template_for(&site, &renderer, units, file(units)).unwrap(),
+            "section.html"
+        );
+        assert_eq!(
+            template_for(&site, &renderer, research, file(research)).unwrap(),
+            "page.html"
+        );
+
+        let custom = testing::site(&[(
+            "a.md",
+            "+++\ntitle = \"甲\"\ntemplate = \"special.html\"\n+++\n",
+        )]);
+        let (a, _) = custom.node_for_path("a.md").unwrap();
+        let f = custom.views[0].entries[a]
+            .source
+            .map(|s| &custom.sources[s]);
+        let e = template_for(&custom, &renderer, a, f).unwrap_err();
+        assert_eq!(e.kinds(), [ErrorKind::Template]);
+        assert_eq!(e.diagnostics()[0].location.as_ref().unwrap().line, Some(3));
+    }
+
+    #[test]
+    fn an_untranslated_page_says_so_and_points_canonical_at_its_original() {
+        let site = testing::units();
+        let (petitions, _) = site.node_for_path("units/petitions.md").unwrap();
+        let (_, i18n) = testing::renderer(&site);
+        let ctxs = contexts(&site);
+        let assets = testing::assets();
+        let navs = Navs::default();
+        let printable = [HashSet::new(), HashSet::new()];
+        let en = inputs(DocRef::new(petitions, 1), &ctxs, &assets, &navs, &printable);
+        let rendered = Rendered::default();
+        let ctx = document_ctx(&site, &i18n, &en, &rendered, "");
+        assert!(!ctx.page.translated);
+        assert_eq!(ctx.page.text_lang, "zh-CN");
+        assert_eq!(
+            ctx.canonical.as_deref(),
+            Some("https://example.org/units/petitions/")
+        );
+        // Only the language that has the text is an alternate.
+        assert_eq!(ctx.alternates.len(), 1);
+        assert_eq!(ctx.alternates[0].code, "zh");
+        assert_eq!(ctx.translations[0].href, "../../../units/petitions/");
+        assert!(ctx.print_href.is_none());
+
+        let (research, _) = site.node_for_path("units/research.md").unwrap();
+        let zh = inputs(DocRef::new(research, 0), &ctxs, &assets, &navs, &printable);
+        let ctx = document_ctx(&site, &i18n, &zh, &rendered, "");
+        assert_eq!(ctx.alternates.len(), 2);
+        assert_eq!(ctx.next.as_ref().map(|l| l.title.as_str()), Some("信访"));
+    }
+}

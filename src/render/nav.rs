@@ -108,3 +108,47 @@ impl std::io::Write for HashWriter<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::document::contexts;
+    use crate::site::testing;
+
+    #[test]
+    fn a_page_shows_its_sections_sidebar_and_a_section_its_own() {
+        let site = testing::units();
+        let (research, _) = site.node_for_path("units/research.md").unwrap();
+        let (units, _) = site.node_for_path("units/_index.md").unwrap();
+        let (about, _) = site.node_for_path("about.md").unwrap();
+        assert_eq!(
+            nav_key(&site, DocRef::new(research, 1)),
+            DocRef::new(units, 1)
+        );
+        assert_eq!(nav_key(&site, DocRef::new(units, 0)), DocRef::new(units, 0));
+        assert_eq!(nav_key(&site, DocRef::new(about, 0)), DocRef::new(ROOT, 0));
+    }
+
+    #[test]
+    fn only_sidebars_whose_tree_changed_are_new() {
+        let mut site = testing::units();
+        let (renderer, _) = testing::renderer(&site);
+        let navs = {
+            let (languages, site_ctxs) = contexts(&site);
+            render_navs(&site, &renderer, &languages, &site_ctxs, None).unwrap()
+        };
+        // A section per language, each with a sidebar.
+        assert_eq!(navs.html.len(), 4);
+        assert!(navs.html[&DocRef::new(ROOT, 0)].contains("调查研究"));
+        let (research, _) = site.node_for_path("units/research.md").unwrap();
+        site.views[1].entries[research].title = "Field research".into();
+        let (languages, site_ctxs) = contexts(&site);
+        let again = render_navs(&site, &renderer, &languages, &site_ctxs, Some(&navs)).unwrap();
+        let changed = again.changed_from(&navs);
+        let (units, _) = site.node_for_path("units/_index.md").unwrap();
+        // English only: every English sidebar lists the page, no Chinese one changed.
+        assert!(changed.iter().all(|d| d.lang == 1), "{changed:?}");
+        assert!(changed.contains(&DocRef::new(units, 1)));
+        assert!(again.html[&DocRef::new(units, 1)].contains("Field research"));
+    }
+}

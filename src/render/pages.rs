@@ -354,3 +354,93 @@ fn language_picker(site: &Site) -> String {
         title = crate::html::escape(&langs[0].title),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::InPlace;
+    use crate::site::testing;
+
+    #[test]
+    fn every_document_is_in_one_group_with_its_top_print_page() {
+        let site = testing::units();
+        let (units, _) = site.node_for_path("units/_index.md").unwrap();
+        let (about, _) = site.node_for_path("about.md").unwrap();
+        // zh prints the units section only; en prints the whole site.
+        let printable = vec![HashSet::from([units]), HashSet::from([ROOT, units])];
+        let groups = render_groups(&site, &printable);
+        let mut all: Vec<DocRef> = groups.iter().flat_map(|g| g.docs.clone()).collect();
+        all.sort();
+        let mut expected: Vec<DocRef> = (0..2)
+            .flat_map(|l| {
+                site.views[l]
+                    .reading_order
+                    .iter()
+                    .map(move |&n| DocRef::new(n, l))
+            })
+            .collect();
+        expected.sort();
+        assert_eq!(all, expected, "each document exactly once");
+        let group_of = |d: DocRef| groups.iter().position(|g| g.docs.contains(&d)).unwrap();
+        // zh: the units section's group holds its print page; the top page is loose.
+        let zh_units = &groups[group_of(DocRef::new(units, 0))];
+        assert_eq!(zh_units.print_sections, [DocRef::new(units, 0)]);
+        assert!(groups.last().unwrap().docs.contains(&DocRef::new(about, 0)));
+        // en: one group for the whole site, holding both print pages.
+        let en = &groups[group_of(DocRef::new(about, 1))];
+        assert!(en.docs.contains(&DocRef::new(units, 1)));
+        assert_eq!(en.print_sections.len(), 2);
+    }
+
+    #[test]
+    fn a_site_renders_into_pages_print_pages_and_404s() {
+        let site = testing::units();
+        let (renderer, i18n) = testing::renderer(&site);
+        let out = tempfile::tempdir().unwrap();
+        let sink = InPlace {
+            root: out.path().to_path_buf(),
+        };
+        let state = render_site(
+            &site,
+            &renderer,
+            &i18n,
+            &testing::assets(),
+            &[None, None],
+            &sink,
+            false,
+            false,
+        )
+        .unwrap();
+        // Reading order per language: the search index numbers documents so.
+        let order: Vec<DocRef> = state.docs.iter().map(|d| d.doc).collect();
+        let expected: Vec<DocRef> = (0..2)
+            .flat_map(|l| {
+                site.views[l]
+                    .reading_order
+                    .iter()
+                    .map(move |&n| DocRef::new(n, l))
+            })
+            .collect();
+        assert_eq!(order, expected);
+        for page in [
+            "index.html",
+            "units/research/index.html",
+            "en/units/research/index.html",
+            "print/index.html",
+            "units/print/index.html",
+            "404.html",
+            "en/404.html",
+        ] {
+            assert!(out.path().join(page).is_file(), "{page} missing");
+        }
+        let research =
+            std::fs::read_to_string(out.path().join("units/research/index.html")).unwrap();
+        assert!(research.contains("<h2 id=\"要义\">"), "{research}");
+        assert!(
+            research.contains("href=\"../../units/petitions/#%E5%81%9A%E6%B3%95\""),
+            "{research}"
+        );
+        // Without keep_html the Markdown's HTML is gone after the print pages.
+        assert!(state.docs.iter().all(|d| d.markdown.html.is_empty()));
+    }
+}

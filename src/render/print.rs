@@ -302,3 +302,87 @@ pub(crate) fn render_print_pages(
         .into_iter()
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::testing;
+
+    #[test]
+    fn placeholders_name_node_language_and_anchor() {
+        let html =
+            "<a href=\"grassroots-print:12.1#要义\">x</a> <a href=\"grassroots-print:3.0\">y</a>";
+        let mut seen = Vec::new();
+        let out = resolve_placeholders(html, |node, lang, anchor, out| {
+            seen.push((node, lang, anchor.map(str::to_string)));
+            out.push_str(&format!("/{node}/{lang}"));
+        });
+        assert_eq!(seen, [(12, 1, Some("要义".to_string())), (3, 0, None)]);
+        // The writer decides what to do with the anchor (here: drop it).
+        assert_eq!(out, "<a href=\"/12/1\">x</a> <a href=\"/3/0\">y</a>");
+    }
+
+    #[test]
+    fn a_document_prints_in_the_nearest_printable_section() {
+        let site = testing::units();
+        let (units, _) = site.node_for_path("units/_index.md").unwrap();
+        let (research, _) = site.node_for_path("units/research.md").unwrap();
+        let (about, _) = site.node_for_path("about.md").unwrap();
+        let printable = vec![HashSet::from([units]), HashSet::from([ROOT, units])];
+        assert_eq!(print_section(&site, &printable, 0, research), Some(units));
+        assert_eq!(print_section(&site, &printable, 0, about), None);
+        assert_eq!(print_section(&site, &printable, 1, about), Some(ROOT));
+        assert_eq!(print_url("units/"), "units/print/");
+    }
+
+    #[test]
+    fn a_page_where_a_print_page_goes_is_an_error() {
+        let site = testing::site(&[
+            ("_index.md", "+++\ntitle = \"首页\"\n+++\n"),
+            ("units/_index.md", "+++\ntitle = \"单元\"\n+++\n"),
+            ("units/print.md", "+++\ntitle = \"打印\"\n+++\n"),
+        ]);
+        let (units, _) = site.node_for_path("units/_index.md").unwrap();
+        let printable = vec![HashSet::from([units]), HashSet::new()];
+        let e = check_print_urls(&site, &printable).unwrap_err();
+        assert_eq!(e.kinds(), [ErrorKind::Url]);
+        assert!(e.to_string().contains("units/print.md"), "{e}");
+        check_print_urls(&site, &[HashSet::new(), HashSet::new()]).unwrap();
+    }
+
+    #[test]
+    fn print_documents_link_inside_the_page_when_the_target_is_on_it() {
+        let site = testing::units();
+        let (units, _) = site.node_for_path("units/_index.md").unwrap();
+        let (research, _) = site.node_for_path("units/research.md").unwrap();
+        let (petitions, _) = site.node_for_path("units/petitions.md").unwrap();
+        let html_of = |id: NodeId| {
+            (id == research).then(|| {
+                format!("<h2 id=\"要义\">要义</h2><a href=\"{TOKEN}{petitions}.0#做法\">信访</a>")
+            })
+        };
+        let docs = documents(&site, 0, units, "../../", html_of);
+        assert_eq!(docs.len(), 3, "the section and its two pages");
+        let r = docs.iter().find(|d| d.title == "调查研究").unwrap();
+        assert_eq!(r.depth, 1);
+        assert!(
+            r.content.contains(&format!("id=\"n{research}-要义\"")),
+            "{}",
+            r.content
+        );
+        assert!(
+            r.content.contains(&format!("href=\"#n{petitions}-做法\"")),
+            "{}",
+            r.content
+        );
+        // Printed alone, the page links out to its target's page.
+        let alone = documents(&site, 0, research, "../../", html_of);
+        assert!(
+            alone[0]
+                .content
+                .contains("href=\"../../units/petitions/#做法\""),
+            "{}",
+            alone[0].content
+        );
+    }
+}

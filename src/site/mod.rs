@@ -10,6 +10,9 @@
 
 use std::collections::HashMap;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 use crate::config::Config;
 use crate::content::{Kind, SortBy, SourceFile};
 use crate::error::{Error, ErrorKind, Result};
