@@ -39,7 +39,11 @@ pub(super) fn allocate(
 }
 
 /// [`group_starts`] as index ranges, one per file (none for no items).
-pub(super) fn group_ranges(sizes: &[usize], target: usize, max_groups: usize) -> Vec<std::ops::Range<usize>> {
+pub(super) fn group_ranges(
+    sizes: &[usize],
+    target: usize,
+    max_groups: usize,
+) -> Vec<std::ops::Range<usize>> {
     if sizes.is_empty() {
         return Vec::new();
     }

@@ -31,7 +31,9 @@ pub(super) fn script(name: &str, payload: &str) -> Vec<u8> {
 /// The payload of a file written by [`script`]; anything else is an error.
 pub fn payload_of(file: &[u8]) -> Result<&[u8], SearchError> {
     let not_it = SearchError::Corrupt("not a search index file");
-    let rest = file.strip_prefix(REGISTER_CALL.as_bytes()).ok_or(not_it.clone())?;
+    let rest = file
+        .strip_prefix(REGISTER_CALL.as_bytes())
+        .ok_or(not_it.clone())?;
     let rest = rest.strip_suffix(b");\n").ok_or(not_it.clone())?;
     // The name is a JSON string of a file name: no comma or escaped quote.
     let comma = rest.iter().position(|&b| b == b',').ok_or(not_it)?;
@@ -105,7 +107,10 @@ mod tests {
         assert!(file.name.starts_with("m.") && file.name.ends_with(".js"));
         assert_eq!(file.name.len(), "m.12345678.js".len());
         let text = String::from_utf8(file.bytes.clone()).unwrap();
-        assert_eq!(text, format!("GrassrootsSearch.register(\"{}\",\"QUJD\");\n", file.name));
+        assert_eq!(
+            text,
+            format!("GrassrootsSearch.register(\"{}\",\"QUJD\");\n", file.name)
+        );
         assert_eq!(payload_of(&file.bytes).unwrap(), b"\"QUJD\"");
         assert_eq!(hash_of(&file.name), &file.name[2..10]);
         assert!(payload_of(b"register(\"x\",1);\n").is_err());

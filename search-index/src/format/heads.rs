@@ -4,13 +4,13 @@
 //! (`p.HASH.js`), every posting of a frequent term. Records are read by
 //! range, from the offsets the entry and the head shards give.
 
+use super::budget::group_ranges;
 use super::codec::{
     base64, deflate, fnv32, get_varint, inflate, put_varint, record_bytes, varint_len,
 };
 use super::constants::{DEEP_DOCS, FULL_RECORD_DEFLATED, HEAD_MAGIC};
 use super::files::{OutFile, string_file};
 use super::shards::{decode_postings, encode_postings, shard_entries, term_blob};
-use super::budget::group_ranges;
 use crate::SearchError;
 use crate::index::{DocPosting, Inverted};
 
@@ -30,7 +30,10 @@ pub(super) type PostingRef<'a> = (u32, u8, &'a [u8]);
 /// score of a one-term query is, per document, `2.2·impact/255 +
 /// 3.5·[title hit] + 2.5·[heading hit]` (see `rank` in search.js): the
 /// order here is the same, ties to the lower document.
-pub(super) fn best_postings(inv: &Inverted, t: usize) -> (Vec<PostingRef<'_>>, Vec<PostingRef<'_>>) {
+pub(super) fn best_postings(
+    inv: &Inverted,
+    t: usize,
+) -> (Vec<PostingRef<'_>>, Vec<PostingRef<'_>>) {
     if inv.df(t) <= HEAD_DOCS {
         return (inv.postings(t).collect(), Vec::new());
     }
@@ -162,7 +165,11 @@ fn encode_head_postings(
 
 /// Head shard blob: as [`encode_shard`] with magic `"GH2"` and each term's
 /// postings as [`encode_head_postings`] writes them.
-pub(super) fn encode_head_shard(inv: &Inverted, range: std::ops::Range<usize>, best: &[Best<'_>]) -> Vec<u8> {
+pub(super) fn encode_head_shard(
+    inv: &Inverted,
+    range: std::ops::Range<usize>,
+    best: &[Best<'_>],
+) -> Vec<u8> {
     term_blob(HEAD_MAGIC, inv, range, |t, out| {
         let b = &best[t];
         encode_head_postings(inv.df(t), record_lens(inv.df(t), b), &b.head, out)

@@ -38,7 +38,10 @@ use constants::{
     DEEP_FILE_PREFIX, FULL_FILE_PREFIX, HEAD_FILE_PREFIX, META_FILE_PREFIX, SHARD_FILE_PREFIX,
 };
 use files::{blob_file, entry_file, hash_of, js_json, string_file};
-use heads::{Best, best_postings, deep_record, encode_head_shard, full_record, head_postings_len, record_files, record_lens};
+use heads::{
+    Best, best_postings, deep_record, encode_head_shard, full_record, head_postings_len,
+    record_files, record_lens,
+};
 use results::{DocBlocks, RESULT_TARGET_BYTES, Ranged, bundles, meta_record, ranged_results};
 use schema::{Entry, HeadShardRef, MetaFileRef, ShardRef};
 use shards::{encode_shard, postings_len};
@@ -74,7 +77,6 @@ pub struct DocMeta<'a> {
     pub title: &'a str,
     pub section_path: &'a [String],
 }
-
 
 /// Writes every file of one language's index. `entry_name` names the entry
 /// file when the caller must know it before the index exists (pages that
@@ -217,7 +219,10 @@ pub fn write_index_with(
             } else {
                 inv.terms[s].to_string()
             };
-            (first, blob_file(SHARD_FILE_PREFIX, &encode_shard(inv, s..e)))
+            (
+                first,
+                blob_file(SHARD_FILE_PREFIX, &encode_shard(inv, s..e)),
+            )
         })
         .collect();
     let mut files = Vec::new();
@@ -265,12 +270,31 @@ pub fn write_index_with(
         .collect();
     // Where each head shard's terms' deep and full records lie: (file,
     // offset in its payload) for each kind.
-    let deep = record_files(DEEP_FILE_PREFIX, &head_ranges, &best, |b| b.deep.as_str(), DEEP_FILES);
-    let full = record_files(FULL_FILE_PREFIX, &head_ranges, &best, |b| b.full.as_str(), FULL_FILES);
+    let deep = record_files(
+        DEEP_FILE_PREFIX,
+        &head_ranges,
+        &best,
+        |b| b.deep.as_str(),
+        DEEP_FILES,
+    );
+    let full = record_files(
+        FULL_FILE_PREFIX,
+        &head_ranges,
+        &best,
+        |b| b.full.as_str(),
+        FULL_FILES,
+    );
     let mut head_list = Vec::new();
     for (h, (first, file)) in head_files.iter().enumerate() {
         let (d, p) = (deep.starts[h], full.starts[h]);
-        head_list.push(HeadShardRef(first.clone(), hash_of(&file.name), d.0, d.1, p.0, p.1));
+        head_list.push(HeadShardRef(
+            first.clone(),
+            hash_of(&file.name),
+            d.0,
+            d.1,
+            p.0,
+            p.1,
+        ));
     }
     let deep_list: Vec<String> = deep.files.iter().map(|f| hash_of(&f.name)).collect();
     let full_list: Vec<String> = full.files.iter().map(|f| hash_of(&f.name)).collect();
@@ -297,7 +321,10 @@ pub fn write_index_with(
             .collect();
         let sizes: Vec<usize> = records.iter().map(String::len).collect();
         for range in group_ranges(&sizes, META_TARGET_BYTES, max_meta) {
-            let file = string_file(META_FILE_PREFIX, format!("\"{}\"", records[range.clone()].concat()));
+            let file = string_file(
+                META_FILE_PREFIX,
+                format!("\"{}\"", records[range.clone()].concat()),
+            );
             meta_list.push(MetaFileRef(
                 range.start * META_GROUP,
                 hash_of(&file.name),
@@ -334,4 +361,3 @@ pub fn write_index_with(
     }
     Ok((files, name))
 }
-

@@ -9,9 +9,7 @@ use super::budget::group_ranges;
 use super::codec::{base64, deflate, inflate, record_bytes};
 use super::constants::{REGISTER_CALL, RESULT_FILE_PREFIX};
 use super::files::{OutFile, blob_file, hash_of, js_json, string_file};
-use super::schema::{
-    BundleSegment, Excerpt, ExcerptRecord, MetaRecord, MetaRow, ResultFileRef,
-};
+use super::schema::{BundleSegment, Excerpt, ExcerptRecord, MetaRecord, MetaRow, ResultFileRef};
 use crate::SearchError;
 use crate::index::Inverted;
 
@@ -207,7 +205,12 @@ pub(super) fn ranged_results(blocks: &DocBlocks<'_>, n_docs: usize, max_files: u
                 })
                 .collect();
             let (d, b0, _) = recs[s];
-            (ResultFileRef(d, b0, hash_of(&file.name)), file, offsets, lens)
+            (
+                ResultFileRef(d, b0, hash_of(&file.name)),
+                file,
+                offsets,
+                lens,
+            )
         })
         .collect();
     let mut r = Ranged {
@@ -227,7 +230,11 @@ pub(super) fn ranged_results(blocks: &DocBlocks<'_>, n_docs: usize, max_files: u
 
 /// One metadata record (documents `range` of a tiered index, see
 /// [`MetaRecord`]), deflated and base64-encoded.
-pub(super) fn meta_record(docs: &[DocMeta<'_>], r: &Ranged, range: std::ops::Range<usize>) -> String {
+pub(super) fn meta_record(
+    docs: &[DocMeta<'_>],
+    r: &Ranged,
+    range: std::ops::Range<usize>,
+) -> String {
     let mut paths: Vec<&[String]> = Vec::new();
     let rows: Vec<MetaRow<'_>> = range
         .clone()

@@ -230,12 +230,28 @@ mod tests {
         let record = ExcerptRecord(3, 1, excerpts.clone());
         let json = serde_json::to_string(&record).unwrap();
         assert_eq!(json, r#"[3,1,[["正文","要义","要义"],["下文"]]]"#);
-        assert_eq!(serde_json::from_str::<ExcerptRecord>(&json).unwrap(), record);
+        assert_eq!(
+            serde_json::from_str::<ExcerptRecord>(&json).unwrap(),
+            record
+        );
 
-        let segment = BundleSegment(3, 1, "u/".into(), "T".into(), path.as_slice().into(), excerpts);
+        let segment = BundleSegment(
+            3,
+            1,
+            "u/".into(),
+            "T".into(),
+            path.as_slice().into(),
+            excerpts,
+        );
         let json = serde_json::to_string(&segment).unwrap();
-        assert_eq!(json, r#"[3,1,"u/","T",["单元"],[["正文","要义","要义"],["下文"]]]"#);
-        assert_eq!(serde_json::from_str::<BundleSegment>(&json).unwrap(), segment);
+        assert_eq!(
+            json,
+            r#"[3,1,"u/","T",["单元"],[["正文","要义","要义"],["下文"]]]"#
+        );
+        assert_eq!(
+            serde_json::from_str::<BundleSegment>(&json).unwrap(),
+            segment
+        );
 
         let meta = MetaRecord(
             16,

@@ -37,7 +37,9 @@ pub(super) fn encode_postings(inv: &Inverted, t: usize, out: &mut Vec<u8>) {
 /// suffix UTF-8, `varint postings bytes`), then all postings back to back
 /// (see [`encode_postings`]).
 pub(super) fn encode_shard(inv: &Inverted, range: std::ops::Range<usize>) -> Vec<u8> {
-    term_blob(SHARD_MAGIC, inv, range, |t, out| encode_postings(inv, t, out))
+    term_blob(SHARD_MAGIC, inv, range, |t, out| {
+        encode_postings(inv, t, out)
+    })
 }
 
 /// A shard-like blob of the terms `range`: `magic`, the checksum, the
