@@ -333,7 +333,7 @@
    * document doc[i] with impact[i], in blocks block[bstart[i] ..
    * bstart[i + 1]); block j keeps positions pos[pstart[j] .. pstart[j + 1])
    * (titles and headings only). n = postings kept. Block lists as written
-   * by index.rs encode_blocks. Sets entry.df, the term's document frequency
+   * in docs/search-format.md ("Encodings"). Sets entry.df, the term's document frequency
    * (in a head shard, more than the postings it keeps). */
   function postings(entry) {
     if (entry.list) return entry.list;
@@ -528,8 +528,8 @@
     return self.bundles.get(name);
   };
 
-  /* The metadata record of a tiered index holding document `doc` (format.rs
-   * meta_record): [first doc, [paths], [[url, title, path index, record
+  /* The metadata record of a tiered index holding document `doc`
+   * (docs/search-format.md, "Metadata records"): [first doc, [paths], [[url, title, path index, record
    * lengths]], first record offset], read by range. entry.meta lists each
    * file's first document, hash and record lengths; a record holds
    * entry.mg documents. */
@@ -648,7 +648,7 @@
     return out;
   }
 
-  /* Deeper postings for `terms` (format.rs DEEP_DOCS, full_record), found
+  /* Deeper postings for `terms` (docs/search-format.md, "Deep records", "Full records"), found
    * in the head shards `shards`. kind "deep": each term's deep record (its
    * best kd postings, for a term in more than k documents); kind "all":
    * each term's complete postings (the head, the deep record, or the full
@@ -787,7 +787,7 @@
       var cache = self.hitCache || (self.hitCache = new Map()), hit = cache.get(query);
       if (hit && (hit.length >= limit || hit.all)) return withTotal(hit.slice(0, limit), hit);
       // One token and a short list: the head shards hold its best postings
-      // (exact for one term; see format.rs), the deep records its next best.
+      // (exact for one term; see docs/search-format.md, "Head shards"), the deep records its next best.
       var heads = entry.heads && toks.length === 1 && limit <= entry.kd;
       // A few exact tokens (a Chinese word of 3-4 characters is 2-3
       // bigrams): try the head shards, then the deep records, and keep
@@ -1177,7 +1177,7 @@
     out.certified = !certify ? 0 : complete ? out.length : certified();
     /* How many of the top hits are sure from head postings alone. A head
      * list keeps a term's best postings by (title hit, heading hit,
-     * impact) (format.rs head_postings), so a document missing from an
+     * impact) (docs/search-format.md, "Head shards"), so a document missing from an
      * incomplete list has, for that term, a key <= the list's last: what
      * it can have is a few "states" (title?, heading?, impact bound). A
      * hit is sure when every term's posting of it is known (in the list,

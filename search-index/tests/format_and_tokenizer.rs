@@ -344,7 +344,7 @@ fn metadata_records_round_trip() {
 }
 
 /// (title hit, heading hit, impact) of a posting: the order of a
-/// one-term query's results (format.rs `best_postings`).
+/// one-term query's results (`format::heads::best_postings`).
 fn one_term_key(p: &grassroots_search::index::DocPosting) -> (bool, bool, u8) {
     let kept = |b: &(u32, Vec<u32>)| !b.1.is_empty();
     (

@@ -78,15 +78,11 @@ pub struct DocMeta<'a> {
     pub section_path: &'a [String],
 }
 
-/// Writes every file of one language's index. `entry_name` names the entry
-/// file when the caller must know it before the index exists (pages that
-/// link to it are rendered first); by default it is hashed like the others.
-///
-/// Result bundles (`r.HASH.js`) hold contiguous runs of (document, block):
-/// base64 of deflated JSON `[[doc, first block, url, title, section_path,
-/// [[text, heading, anchor] | [text], ...]], ...]`; a `[text]` record has
-/// the previous record's heading. The entry lists the first (doc, block) of
-/// every bundle, so a result costs one small file.
+/// Writes every file of one language's index, plain or tiered by its
+/// size, and returns them with the entry's name. `entry_name` names the
+/// entry file when the caller must know it before the index exists (pages
+/// that link to it are rendered first); by default it is hashed like the
+/// others.
 pub fn write_index(
     inv: &Inverted,
     docs: &[DocMeta<'_>],
@@ -95,8 +91,9 @@ pub fn write_index(
     write_index_with(inv, docs, entry_name, None)
 }
 
-/// As [`write_index`]; `tiers` forces head shards and metadata bundles on
-/// or off (by default: on for big sites, see [`tiered`]).
+/// As [`write_index`]; `tiers` forces the tiered layout (head shards,
+/// deep, full, metadata and excerpt records) on or off; `None` decides by
+/// size (see `budget::tiered`).
 pub fn write_index_with(
     inv: &Inverted,
     docs: &[DocMeta<'_>],
