@@ -313,6 +313,24 @@ fn meta_records(index: &grassroots_search::SearchIndex) -> Vec<serde_json::Value
     out
 }
 
+/// The entry of a real index, plain and tiered, reads back as the typed
+/// entry (version checked) and writes back to the same bytes.
+#[test]
+fn typed_entry_matches_the_file() {
+    use grassroots_search::format::schema::Entry;
+    use grassroots_search::format::{FORMAT_VERSION, payload_of};
+    for tiers in [false, true] {
+        let index = build_index_with(Language::Chinese, &tier_docs(), None, Some(tiers)).unwrap();
+        let file = index.files.iter().find(|f| f.name == index.entry).unwrap();
+        let payload = payload_of(&file.bytes).unwrap();
+        let entry = Entry::from_json(payload).unwrap();
+        assert_eq!(entry.v, FORMAT_VERSION);
+        assert_eq!(entry.heads.is_some(), tiers);
+        assert_eq!(entry.shards.is_empty(), tiers);
+        assert_eq!(serde_json::to_vec(&entry).unwrap(), payload);
+    }
+}
+
 #[test]
 fn metadata_records_round_trip() {
     use grassroots_search::format::{META_GROUP, decode_meta_record};
