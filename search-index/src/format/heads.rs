@@ -163,8 +163,9 @@ fn encode_head_postings(
     }
 }
 
-/// Head shard blob: as [`encode_shard`] with magic `"GH2"` and each term's
-/// postings as [`encode_head_postings`] writes them.
+/// Head shard blob: as [`encode_shard`](super::shards::encode_shard), with
+/// magic [`HEAD_MAGIC`] and each term's postings as
+/// [`encode_head_postings`] writes them.
 pub(super) fn encode_head_shard(
     inv: &Inverted,
     range: std::ops::Range<usize>,

@@ -32,7 +32,7 @@ pub(super) fn encode_postings(inv: &Inverted, t: usize, out: &mut Vec<u8>) {
     }
 }
 
-/// Shard blob: `"GS2"`, FNV-1a-32 (LE) of the rest, then
+/// Shard blob: [`SHARD_MAGIC`], FNV-1a-32 (LE) of the rest, then
 /// `varint n`, n × (`varint shared prefix bytes`, `varint suffix bytes`,
 /// suffix UTF-8, `varint postings bytes`), then all postings back to back
 /// (see [`encode_postings`]).

@@ -5,7 +5,7 @@
 use crate::tokenize::first_bytes;
 use rayon::prelude::*;
 
-/// Postings in flat arrays (see [`Inverted`]).
+/// Postings in flat arrays (see [`Inverted`](super::Inverted)).
 pub(super) struct Postings<'a> {
     pub doc: &'a [u32],
     pub impact: &'a [u8],
