@@ -332,9 +332,10 @@
    * (no object per posting: a common word has thousands): posting i is
    * document doc[i] with impact[i], in blocks block[bstart[i] ..
    * bstart[i + 1]); block j keeps positions pos[pstart[j] .. pstart[j + 1])
-   * (titles and headings only). n = postings kept. Block lists as written
-   * in docs/search-format.md ("Encodings"). Sets entry.df, the term's document frequency
-   * (in a head shard, more than the postings it keeps). */
+   * (titles and headings only). n = postings kept. Block lists as in
+   * docs/search-format.md ("Encodings"). Sets entry.df, the term's
+   * document frequency (in a head shard, more than the postings it
+   * keeps). */
   function postings(entry) {
     if (entry.list) return entry.list;
     var r = new Reader(entry.bytes, entry.at, entry.end), df = r.varint(), d = 0;
@@ -529,8 +530,9 @@
   };
 
   /* The metadata record of a tiered index holding document `doc`
-   * (docs/search-format.md, "Metadata records"): [first doc, [paths], [[url, title, path index, record
-   * lengths]], first record offset], read by range. entry.meta lists each
+   * (docs/search-format.md, "Metadata records"): [first doc, [paths],
+   * [[url, title, path index, record lengths]], first record offset],
+   * read by range. entry.meta lists each
    * file's first document, hash and record lengths; a record holds
    * entry.mg documents. */
   Index.prototype.metaOf = function (doc) {
@@ -648,10 +650,10 @@
     return out;
   }
 
-  /* Deeper postings for `terms` (docs/search-format.md, "Deep records", "Full records"), found
-   * in the head shards `shards`. kind "deep": each term's deep record (its
-   * best kd postings, for a term in more than k documents); kind "all":
-   * each term's complete postings (the head, the deep record, or the full
+  /* Deeper postings for `terms` (docs/search-format.md, "Deep records"
+   * and "Full records"), found in the head shards `shards`. kind "deep":
+   * each term's deep record (its best kd postings, for a term in more
+   * than k documents); kind "all": each term's complete postings (the head, the deep record, or the full
    * record of a term in more than kd documents). Records are read by range
    * (those of one file that lie back to back in one read) and take the
    * place of the term's entry in its (cached) head shard: a deeper list
@@ -787,7 +789,8 @@
       var cache = self.hitCache || (self.hitCache = new Map()), hit = cache.get(query);
       if (hit && (hit.length >= limit || hit.all)) return withTotal(hit.slice(0, limit), hit);
       // One token and a short list: the head shards hold its best postings
-      // (exact for one term; see docs/search-format.md, "Head shards"), the deep records its next best.
+      // (exact for one term; see docs/search-format.md, "Head shards"),
+      // the deep records its next best.
       var heads = entry.heads && toks.length === 1 && limit <= entry.kd;
       // A few exact tokens (a Chinese word of 3-4 characters is 2-3
       // bigrams): try the head shards, then the deep records, and keep
@@ -1177,9 +1180,9 @@
     out.certified = !certify ? 0 : complete ? out.length : certified();
     /* How many of the top hits are sure from head postings alone. A head
      * list keeps a term's best postings by (title hit, heading hit,
-     * impact) (docs/search-format.md, "Head shards"), so a document missing from an
-     * incomplete list has, for that term, a key <= the list's last: what
-     * it can have is a few "states" (title?, heading?, impact bound). A
+     * impact) (docs/search-format.md, "Head shards"), so a document
+     * missing from an incomplete list has, for that term, a key <= the
+     * list's last: what it can have is a few "states" (title?, heading?, impact bound). A
      * hit is sure when every term's posting of it is known (in the list,
      * or the list is complete) and its score beats the best score any
      * other document could reach: the score formula above maximised over

@@ -1,8 +1,9 @@
-//! A tiered index's postings (see `docs/search-format.md`, "Tiered
-//! index"): head shards (`h.HASH.js`), each term's best postings for a
-//! one-term query; deep records (`d.HASH.js`), the next best; full records
-//! (`p.HASH.js`), every posting of a frequent term. Records are read by
-//! range, from the offsets the entry and the head shards give.
+//! A tiered index's postings: head shards (`h.HASH.js`), each term's best
+//! postings for a one-term query; deep records (`d.HASH.js`), the next
+//! best; full records (`p.HASH.js`), every posting of a frequent term.
+//! Records are read by range, from the offsets the entry and the head
+//! shards give (see `docs/search-format.md`, "Head shards", "Deep records"
+//! and "Full records").
 
 use super::budget::group_ranges;
 use super::codec::{

@@ -2,7 +2,8 @@
 //! section path. A plain index writes result bundles (`r.HASH.js`, one
 //! deflated JSON each); a tiered one writes excerpt records (`r.HASH.js`)
 //! and metadata records (`m.HASH.js`), read by range (see
-//! `docs/search-format.md`, "Result files" and "Metadata files").
+//! `docs/search-format.md`, "Result bundles", "Metadata records" and
+//! "Excerpt records").
 
 use super::DocMeta;
 use super::budget::group_ranges;

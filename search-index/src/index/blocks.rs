@@ -1,6 +1,6 @@
 //! Blocks: how a chunk of page text is cut into blocks (the unit of
 //! excerpts and deep links), and how a posting's block list is encoded
-//! (see `docs/search-format.md`, "Postings").
+//! (see `docs/search-format.md`, "Encodings").
 
 use super::BlockPositions;
 
