@@ -50,7 +50,7 @@ pub fn base64(data: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(data)
 }
 
-/// Inverse of [`base64`].
+/// Inverse of [`base64()`].
 pub fn unbase64(s: &str) -> Result<Vec<u8>, SearchError> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD

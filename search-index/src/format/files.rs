@@ -28,7 +28,8 @@ pub(super) fn script(name: &str, payload: &str) -> Vec<u8> {
     out
 }
 
-/// The payload of a file written by [`script`]; anything else is an error.
+/// The payload of an index file (the script every file is); anything
+/// else is an error.
 pub fn payload_of(file: &[u8]) -> Result<&[u8], SearchError> {
     let not_it = SearchError::Corrupt("not a search index file");
     let rest = file

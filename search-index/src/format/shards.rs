@@ -78,7 +78,7 @@ pub(super) fn term_blob(
     out
 }
 
-/// Decodes a shard blob (the inverse of [`encode_shard`] + postings), for
+/// Decodes a shard blob (the inverse of `encode_shard`), for
 /// tests and tools. Errors on any damage instead of panicking.
 pub fn decode_shard(blob: &[u8]) -> Result<Vec<(String, Vec<DocPosting>)>, SearchError> {
     if !blob.starts_with(&SHARD_MAGIC) && blob.first() == Some(&0x78) {
