@@ -1,15 +1,37 @@
 /* grassroots search client — a classic script (no modules: module scripts
- * are blocked on file://), no dependencies, no build step.
+ * are blocked on file://), no dependencies; build.rs minifies it.
  * Defines globalThis.GrassrootsSearch. Runs in browsers (data files loaded by
  * <script> elements, over http:// and file://) and in Node (the caller passes
  * a loader that reads and evaluates the files).
+ * It reads the index format described in docs/search-format.md; the
+ * format's shared numbers and strings are the generated block below.
  * The tokenizer mirrors search-index/src/tokenize.rs exactly; a test compares
  * the two over a whole corpus vocabulary. Change both or neither. */
 (function (root) {
   "use strict";
 
+  // The format's shared numbers and strings: search-index/build.rs writes
+  // them from src/format/constants.rs, which says what each means. Change
+  // them there, not here.
+  // BEGIN format constants
+  const FORMAT_VERSION = 5;
+  const SHARD_MAGIC = "GS2";
+  const HEAD_MAGIC = "GH2";
+  const DEEP_DOCS = 50;
+  const MAX_WORD_CHARS = 40;
+  const REGISTER_CALL = "GrassrootsSearch.register(";
+  const FNV_OFFSET = 0x811c9dc5;
+  const FNV_PRIME = 0x01000193;
+  const FULL_RECORD_DEFLATED = 1;
+  const SHARD_FILE_PREFIX = "s.";
+  const HEAD_FILE_PREFIX = "h.";
+  const RESULT_FILE_PREFIX = "r.";
+  const META_FILE_PREFIX = "m.";
+  const DEEP_FILE_PREFIX = "d.";
+  const FULL_FILE_PREFIX = "p.";
+  // END format constants
+
   // ------------------------------------------------------------ tokenizer
-  var MAX_WORD_CHARS = 40;
   var WORD_CHAR = /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]/u;
 
   function isCjk(cp) {
@@ -205,8 +227,8 @@
   }
 
   function fnv32(bytes, from) {
-    var h = 0x811c9dc5;
-    for (var i = from; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    var h = FNV_OFFSET;
+    for (var i = from; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, FNV_PRIME) >>> 0; }
     return h >>> 0;
   }
 
@@ -263,9 +285,9 @@
    * head term in more than k documents has a deep record, in more than kd
    * a full record. */
   function decodeShardBytes(name, bytes, k, kd) {
-    // "GS2": a shard; "GH2": a head shard (df and the best postings only).
-    var head = bytes.length >= 3 && bytes[0] === 71 && bytes[1] === 72 && bytes[2] === 50;
-    if (bytes.length < 7 || bytes[0] !== 71 || (bytes[1] !== 83 && !head) || bytes[2] !== 50) throw SearchDataError("search file " + name + " is not a shard of this version");
+    // A shard, or a head shard (df and the best postings only).
+    var head = bytes.length >= 3 && bytes[0] === HEAD_MAGIC.charCodeAt(0) && bytes[1] === HEAD_MAGIC.charCodeAt(1) && bytes[2] === HEAD_MAGIC.charCodeAt(2);
+    if (bytes.length < 7 || bytes[0] !== SHARD_MAGIC.charCodeAt(0) || (bytes[1] !== SHARD_MAGIC.charCodeAt(1) && !head) || bytes[2] !== SHARD_MAGIC.charCodeAt(2)) throw SearchDataError("search file " + name + " is not a shard of this version");
     var sum = u32le(bytes, 3);
     if (fnv32(bytes, 7) !== sum) throw SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site");
     try {
@@ -310,9 +332,10 @@
    * (no object per posting: a common word has thousands): posting i is
    * document doc[i] with impact[i], in blocks block[bstart[i] ..
    * bstart[i + 1]); block j keeps positions pos[pstart[j] .. pstart[j + 1])
-   * (titles and headings only). n = postings kept. Block lists as written
-   * by index.rs encode_blocks. Sets entry.df, the term's document frequency
-   * (in a head shard, more than the postings it keeps). */
+   * (titles and headings only). n = postings kept. Block lists as in
+   * docs/search-format.md ("Encodings"). Sets entry.df, the term's
+   * document frequency (in a head shard, more than the postings it
+   * keeps). */
   function postings(entry) {
     if (entry.list) return entry.list;
     var r = new Reader(entry.bytes, entry.at, entry.end), df = r.varint(), d = 0;
@@ -417,7 +440,7 @@
   /* Where a result file's payload starts: after
    * 'GrassrootsSearch.register("NAME","' (the files are ASCII, so byte
    * offsets are string offsets). */
-  function payloadStart(name) { return 28 + JSON.stringify(name).length; }
+  function payloadStart(name) { return REGISTER_CALL.length + 2 + JSON.stringify(name).length; }
 
   function Index(entryName, load, range) {
     this.entryName = entryName;
@@ -449,7 +472,7 @@
     var self = this;
     if (!self.entryPromise) {
       self.entryPromise = self.file(self.entryName).then(function (e) {
-        if (!e || e.v !== 5 || !Array.isArray(e.shards) || !Array.isArray(e.res) ||
+        if (!e || e.v !== FORMAT_VERSION || !Array.isArray(e.shards) || !Array.isArray(e.res) ||
             (e.heads !== undefined && !(Array.isArray(e.heads) && e.heads.length && Array.isArray(e.meta) && e.meta.length && e.mg > 0 && e.k > 0 &&
               Array.isArray(e.deep) && Array.isArray(e.full) && e.kd >= e.k))) {
           throw SearchDataError("search entry " + self.entryName + " is not of a supported version");
@@ -465,7 +488,7 @@
   /* Shard i of the list `kind`: "shards" (full postings, s.HASH.js) or
    * "heads" (head shards, h.HASH.js). */
   Index.prototype.shard = function (i, kind) {
-    var heads = kind === "heads", self = this, name = (heads ? "h." : "s.") + self.entry[heads ? "heads" : "shards"][i][1] + ".js";
+    var heads = kind === "heads", self = this, name = (heads ? HEAD_FILE_PREFIX : SHARD_FILE_PREFIX) + self.entry[heads ? "heads" : "shards"][i][1] + ".js";
     if (!self.shards.has(name)) {
       var p = self.file(name).then(function (payload) {
         return inflate(name, bytesOf(name, payload));
@@ -492,7 +515,7 @@
   /* Result bundle i of a plain index: [[doc, first block, url, title,
    * section, records]]. */
   Index.prototype.bundle = function (i) {
-    var self = this, name = "r." + self.entry.res[i][2] + ".js";
+    var self = this, name = RESULT_FILE_PREFIX + self.entry.res[i][2] + ".js";
     if (!self.bundles.has(name)) {
       var p = self.file(name).then(function (payload) {
         return jsonOf(name, payload);
@@ -506,14 +529,15 @@
     return self.bundles.get(name);
   };
 
-  /* The metadata record of a tiered index holding document `doc` (format.rs
-   * meta_record): [first doc, [paths], [[url, title, path index, record
-   * lengths]], first record offset], read by range. entry.meta lists each
+  /* The metadata record of a tiered index holding document `doc`
+   * (docs/search-format.md, "Metadata records"): [first doc, [paths],
+   * [[url, title, path index, record lengths]], first record offset],
+   * read by range. entry.meta lists each
    * file's first document, hash and record lengths; a record holds
    * entry.mg documents. */
   Index.prototype.metaOf = function (doc) {
     var entry = this.entry, f = entry.meta[fileOf(entry.meta, doc)], g = Math.floor((doc - f[0]) / entry.mg);
-    var name = "m." + f[1] + ".js", lens = f[2], off = payloadStart(name);
+    var name = META_FILE_PREFIX + f[1] + ".js", lens = f[2], off = payloadStart(name);
     if (!Array.isArray(lens) || !(g >= 0 && g < lens.length)) throw SearchDataError("search entry " + this.entryName + " is damaged");
     for (var i = 0; i < g; i++) off += lens[i];
     var first = f[0] + g * entry.mg;
@@ -545,7 +569,7 @@
       for (var j = 0; j < lens.length; j += 2) {
         var first = j ? lens[j - 1] : 1, len = lens[j], k = starts.get(b[0] + i + "," + first);
         if (typeof first !== "number" || typeof len !== "number") throw SearchDataError("search data for a result is missing; rebuild the site");
-        if (k !== undefined) off = payloadStart("r." + entry.res[k][2] + ".js");
+        if (k !== undefined) off = payloadStart(RESULT_FILE_PREFIX + entry.res[k][2] + ".js");
         recs.push([first, off, len]);
         off += len;
       }
@@ -558,7 +582,7 @@
   /* One excerpt record of a tiered index, [doc, first block, records]:
    * bytes off..off+len of result file i. */
   Index.prototype.record = function (i, doc, first, off, len) {
-    var name = "r." + this.entry.res[i][2] + ".js";
+    var name = RESULT_FILE_PREFIX + this.entry.res[i][2] + ".js";
     return this.ranged(name, off, len, function (text) {
       return jsonOf(name, text).then(function (v) {
         if (!Array.isArray(v) || v[0] !== doc || v[1] !== first || !Array.isArray(v[2]) || !v[2].length) {
@@ -590,7 +614,7 @@
           // The server ignores ranges: keep the whole file, load whole
           // files from now on.
           self.noRange = true;
-          var pre = "GrassrootsSearch.register(" + JSON.stringify(name) + ',"', end = r.whole.lastIndexOf('"');
+          var pre = REGISTER_CALL + JSON.stringify(name) + ',"', end = r.whole.lastIndexOf('"');
           if (r.whole.slice(0, pre.length) !== pre || end < pre.length) throw SearchDataError("search file " + name + " is damaged or from another build");
           if (!registry.has(name)) register(name, r.whole.slice(pre.length, end));
           return whole();
@@ -626,10 +650,10 @@
     return out;
   }
 
-  /* Deeper postings for `terms` (format.rs DEEP_DOCS, full_record), found
-   * in the head shards `shards`. kind "deep": each term's deep record (its
-   * best kd postings, for a term in more than k documents); kind "all":
-   * each term's complete postings (the head, the deep record, or the full
+  /* Deeper postings for `terms` (docs/search-format.md, "Deep records"
+   * and "Full records"), found in the head shards `shards`. kind "deep":
+   * each term's deep record (its best kd postings, for a term in more
+   * than k documents); kind "all": each term's complete postings (the head, the deep record, or the full
    * record of a term in more than kd documents). Records are read by range
    * (those of one file that lie back to back in one read) and take the
    * place of the term's entry in its (cached) head shard: a deeper list
@@ -647,7 +671,7 @@
         if (!where) return; // the head holds every posting
         var h = entry.heads[shard.index], hash = h && (full ? entry.full : entry.deep)[h[full ? 4 : 2]], start = h && h[full ? 5 : 3];
         if (typeof hash !== "string" || !(start >= 0)) throw SearchDataError("search entry " + self.entryName + " is damaged");
-        var name = (full ? "p." : "d.") + hash + ".js";
+        var name = (full ? FULL_FILE_PREFIX : DEEP_FILE_PREFIX) + hash + ".js";
         want.push({ name: name, off: payloadStart(name) + start + where[0], len: where[1], term: term, shard: shard, full: full });
         return;
       }
@@ -691,10 +715,10 @@
   // postings as they are (0) or zlib-deflated (1).
   function fullRecord(name, text) {
     var bytes = bytesOf(name, text);
-    if (bytes.length < 6 || bytes[4] > 1 || (bytes[4] === 1 && bytes[5] !== 0x78)) return Promise.reject(SearchDataError("search file " + name + " is damaged (bad postings record)"));
+    if (bytes.length < 6 || bytes[4] > FULL_RECORD_DEFLATED || (bytes[4] === FULL_RECORD_DEFLATED && bytes[5] !== 0x78)) return Promise.reject(SearchDataError("search file " + name + " is damaged (bad postings record)"));
     var sum = u32le(bytes, 0);
     var body = bytes.subarray(5);
-    return (bytes[4] === 1 ? inflate(name, body) : Promise.resolve(body)).then(function (raw) {
+    return (bytes[4] === FULL_RECORD_DEFLATED ? inflate(name, body) : Promise.resolve(body)).then(function (raw) {
       if (fnv32(raw, 0) !== sum) throw SearchDataError("search file " + name + " is damaged (checksum mismatch); rebuild the site");
       return postingsEntry(raw, 0, raw.length, false, 0, 0, true);
     });
@@ -765,7 +789,8 @@
       var cache = self.hitCache || (self.hitCache = new Map()), hit = cache.get(query);
       if (hit && (hit.length >= limit || hit.all)) return withTotal(hit.slice(0, limit), hit);
       // One token and a short list: the head shards hold its best postings
-      // (exact for one term; see format.rs), the deep records its next best.
+      // (exact for one term; see docs/search-format.md, "Head shards"),
+      // the deep records its next best.
       var heads = entry.heads && toks.length === 1 && limit <= entry.kd;
       // A few exact tokens (a Chinese word of 3-4 characters is 2-3
       // bigrams): try the head shards, then the deep records, and keep
@@ -837,7 +862,8 @@
       });
     });
   };
-  var HITS_KEPT = 50;
+  // "More results" ranks as many hits as a deep record keeps.
+  var HITS_KEPT = DEEP_DOCS;
 
   function exact(toks) { return toks.map(function (t) { return t.term; }); }
 
@@ -1154,9 +1180,9 @@
     out.certified = !certify ? 0 : complete ? out.length : certified();
     /* How many of the top hits are sure from head postings alone. A head
      * list keeps a term's best postings by (title hit, heading hit,
-     * impact) (format.rs head_postings), so a document missing from an
-     * incomplete list has, for that term, a key <= the list's last: what
-     * it can have is a few "states" (title?, heading?, impact bound). A
+     * impact) (docs/search-format.md, "Head shards"), so a document
+     * missing from an incomplete list has, for that term, a key <= the
+     * list's last: what it can have is a few "states" (title?, heading?, impact bound). A
      * hit is sure when every term's posting of it is known (in the list,
      * or the list is complete) and its score beats the best score any
      * other document could reach: the score formula above maximised over

@@ -1,12 +1,14 @@
 //! Full-text search for grassroots sites: builds a static, sharded index per
 //! language that the browser client (`client/search.js`) queries without a
-//! server. See `format.rs` for the files and `tokenize.rs` for the terms.
+//! server. The index's files are described in `docs/search-format.md`;
+//! `tokenize` makes the terms, `index` inverts the pages, `format` writes
+//! the files.
 
 pub mod format;
 pub mod index;
 pub mod tokenize;
 
-pub use tokenize::{Language, Token, Tokenizer};
+pub use tokenize::{Language, Token, Tokenizer, is_cjk};
 
 use std::fmt;
 
@@ -44,7 +46,8 @@ pub struct TextChunk {
 #[derive(Clone, Debug)]
 pub struct SearchIndex {
     pub files: Vec<IndexFile>,
-    /// File name of the entry file, relative to the language folder.
+    /// File name of the entry file, relative to the language folder: the
+    /// name the caller gave (a site's is `entry.js`), else `entry.HASH.js`.
     pub entry: String,
 }
 
@@ -70,7 +73,7 @@ impl SearchIndex {
 /// One file, written by the caller to `public/search/{lang}/{name}`.
 #[derive(Clone, Debug)]
 pub struct IndexFile {
-    /// Relative to `search/{lang}/`, e.g. "entry.3fa9c1d2.js".
+    /// Relative to `search/{lang}/`, e.g. "entry.js" or "s.3fa9c1d2.js".
     pub name: String,
     pub bytes: Vec<u8>,
 }
@@ -101,8 +104,9 @@ pub fn build_index(language: Language, docs: &[Document]) -> Result<SearchIndex,
 }
 
 /// As [`build_index`], with the entry file's name chosen by the caller. The
-/// site build names it from a hash of the index's inputs so that pages,
-/// rendered before the index, can point to it.
+/// site build names it `entry.js`, a name fixed in advance so that pages,
+/// rendered before the index, can point to it (the client loads it past
+/// any cache; the files it names carry their content's hash).
 pub fn build_index_named(
     language: Language,
     docs: &[Document],
@@ -111,9 +115,10 @@ pub fn build_index_named(
     build_index_with(language, docs, entry_name, None)
 }
 
-/// As [`build_index_named`]; `tiers` forces the big-site files (head
-/// shards, metadata bundles; see `format.rs`) on or off instead of
-/// deciding by size.
+/// As [`build_index_named`]; `tiers` forces the big-site ("tiered") files
+/// (head shards, deep and full records, metadata and excerpt records read
+/// by range; see `docs/search-format.md`) on (`Some(true)`) or off
+/// (`Some(false)`) instead of deciding by size (`None`).
 pub fn build_index_with(
     language: Language,
     docs: &[Document],

@@ -24,7 +24,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 
 /// Longer words are cut; the client cuts identically (by code points).
-pub const MAX_WORD_CHARS: usize = 40;
+pub use crate::format::constants::MAX_WORD_CHARS;
 
 /// A cache is emptied when it reaches this many words (bounds memory) …
 const STEM_CACHE_MAX: usize = 1 << 16;
@@ -157,9 +157,11 @@ impl Language {
     }
 }
 
-/// Characters tokenized as CJK (bigrams). Hangul is left out on purpose:
-/// Korean separates words with spaces, so it tokenizes as words.
-/// The same table is in `client/search.js`.
+/// Characters tokenized as CJK (bigrams), and the crate's one answer to
+/// "is this character read one by one?" (exported as `grassroots_search::is_cjk`).
+/// Han ideographs of every extension, kana, 々 and 〇. Hangul is left out on
+/// purpose: Korean separates words with spaces, so it tokenizes as words.
+/// The same table is in `client/search.js` (`isCjk`).
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3005 | 0x3007                // 々 〇

@@ -290,7 +290,8 @@ fn entry_of(index: &grassroots_search::SearchIndex) -> serde_json::Value {
 
 /// The metadata records of a tiered index, in document order, found as
 /// the client finds them: each file's records back to back from its
-/// payload, their lengths in the entry.
+/// payload, their lengths in the entry. As JSON values, the way the client
+/// sees them.
 fn meta_records(index: &grassroots_search::SearchIndex) -> Vec<serde_json::Value> {
     use grassroots_search::format::{META_GROUP, decode_meta_record};
     let entry = entry_of(index);
@@ -303,12 +304,31 @@ fn meta_records(index: &grassroots_search::SearchIndex) -> Vec<serde_json::Value
         assert_eq!(m[0].as_u64().unwrap() as usize, out.len() * META_GROUP);
         for len in m[2].as_array().unwrap() {
             let len = len.as_u64().unwrap() as usize;
-            out.push(decode_meta_record(&file[off..off + len]).unwrap());
+            let record = decode_meta_record(&file[off..off + len]).unwrap();
+            out.push(serde_json::to_value(record).unwrap());
             off += len;
         }
         assert_eq!(&file[off..], b"\");\n", "{name}: records fill the payload");
     }
     out
+}
+
+/// The entry of a real index, plain and tiered, reads back as the typed
+/// entry (version checked) and writes back to the same bytes.
+#[test]
+fn typed_entry_matches_the_file() {
+    use grassroots_search::format::schema::Entry;
+    use grassroots_search::format::{FORMAT_VERSION, payload_of};
+    for tiers in [false, true] {
+        let index = build_index_with(Language::Chinese, &tier_docs(), None, Some(tiers)).unwrap();
+        let file = index.files.iter().find(|f| f.name == index.entry).unwrap();
+        let payload = payload_of(&file.bytes).unwrap();
+        let entry = Entry::from_json(payload).unwrap();
+        assert_eq!(entry.v, FORMAT_VERSION);
+        assert_eq!(entry.heads.is_some(), tiers);
+        assert_eq!(entry.shards.is_empty(), tiers);
+        assert_eq!(serde_json::to_vec(&entry).unwrap(), payload);
+    }
 }
 
 #[test]
@@ -342,7 +362,7 @@ fn metadata_records_round_trip() {
 }
 
 /// (title hit, heading hit, impact) of a posting: the order of a
-/// one-term query's results (format.rs `best_postings`).
+/// one-term query's results (`format::heads::best_postings`).
 fn one_term_key(p: &grassroots_search::index::DocPosting) -> (bool, bool, u8) {
     let kept = |b: &(u32, Vec<u32>)| !b.1.is_empty();
     (
@@ -512,6 +532,7 @@ fn record_ranges(index: &grassroots_search::SearchIndex) -> Vec<Vec<(u64, String
 #[test]
 fn excerpt_records_are_byte_ranges() {
     use grassroots_search::format::decode_record;
+    use grassroots_search::format::schema::Excerpt;
     let mut docs = tier_docs();
     // A long page: cut into several records.
     docs[3].chunks.push(TextChunk {
@@ -535,16 +556,16 @@ fn excerpt_records_are_byte_ranges() {
             assert!(file.bytes.ends_with(b"\");\n"));
             assert_eq!(len % 4, 0);
             let v = decode_record(&file.bytes[*off..off + len]).unwrap();
-            assert_eq!(v[0], doc as u64);
-            assert_eq!(v[1], *first);
-            let records = v[2].as_array().unwrap();
+            assert_eq!(u64::from(v.0), doc as u64);
+            assert_eq!(u64::from(v.1), *first);
+            let records = &v.2;
             let fb = inv.first_block[doc] as usize;
             for (k, r) in records.iter().enumerate() {
                 let block = &inv.blocks[fb + *first as usize - 1 + k];
-                assert_eq!(r[0], block.text.as_str());
+                assert_eq!(r.text(), block.text.as_str());
             }
             // The first record of a range names its heading.
-            assert_eq!(records[0].as_array().unwrap().len(), 3);
+            assert!(matches!(records[0], Excerpt::Headed(..)));
             next_block += records.len() as u64;
         }
     }
