@@ -16,7 +16,7 @@ use grassroots_search::TextChunk;
 // One definition of "CJK" for the whole program: the search tokenizer's,
 // which the browser client mirrors. Reading statistics count what search
 // cuts into bigrams; Hangul, written with spaces, counts as words.
-use grassroots_search::tokenize::is_cjk;
+use grassroots_search::is_cjk;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
