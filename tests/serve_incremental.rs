@@ -234,45 +234,113 @@ fn edit_sequences_end_where_a_fresh_build_would() {
         &mut rebuilder,
         std::slice::from_ref(&clash)
     ));
-    // A page becoming a draft leaves the tree: a full build.
+    // A page becoming a draft leaves the tree, in place.
     edit(
         &f,
         "content/part-a/two.md",
         "weight = 2",
         "weight = 2\ndraft = true",
     );
-    assert!(!rebuild_and_compare(
+    assert!(rebuild_and_compare(
         &f,
         &mut rebuilder,
         std::slice::from_ref(&two)
     ));
     edit(&f, "content/part-a/two.md", "\ndraft = true", "");
-    assert!(!rebuild_and_compare(
+    assert!(rebuild_and_compare(
         &f,
         &mut rebuilder,
         std::slice::from_ref(&two)
     ));
 
-    // Create, rename, delete: full builds.
+    // Create, rename, delete: in place too.
     f.write(
         "content/part-a/three.md",
         "+++\ntitle = \"第三篇\"\nweight = 3\n+++\n\n新的一篇。\n",
     );
     let three = f.path().join("content/part-a/three.md");
-    assert!(!rebuild_and_compare(
+    assert!(rebuild_and_compare(
         &f,
         &mut rebuilder,
         std::slice::from_ref(&three)
     ));
     let renamed = f.path().join("content/part-a/third.md");
     fs::rename(&three, &renamed).unwrap();
-    assert!(!rebuild_and_compare(
+    assert!(rebuild_and_compare(
         &f,
         &mut rebuilder,
         &[three.clone(), renamed.clone()]
     ));
+    // A page that links to the new one, then the new one deleted: the
+    // broken link is an error, the served site stays; the fix applies.
+    let intro = edit(
+        &f,
+        "content/intro.md",
+        "+++\n\n",
+        "+++\n\n见[第三篇](@/part-a/third.md)。\n\n",
+    );
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        std::slice::from_ref(&intro)
+    ));
     fs::remove_file(&renamed).unwrap();
-    assert!(!rebuild_and_compare(&f, &mut rebuilder, &[renamed]));
+    let err = rebuilder
+        .rebuild(std::slice::from_ref(&renamed))
+        .result
+        .err()
+        .expect("a link to a deleted page is an error");
+    assert!(err.to_string().contains("content/intro.md"), "{err}");
+    assert!(err.to_string().contains("@/part-a/third.md"), "{err}");
+    edit(
+        &f,
+        "content/intro.md",
+        "见[第三篇](@/part-a/third.md)。\n\n",
+        "",
+    );
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[intro.clone(), renamed]
+    ));
+
+    // A new section with a page, in both languages, then a translation
+    // removed (the page falls back to the original) and the section deleted.
+    f.write(
+        "content/part-c/_index.md",
+        "+++\ntitle = \"第三部分\"\nweight = 3\n+++\n",
+    );
+    f.write(
+        "content/part-c/_index.en.md",
+        "+++\ntitle = \"Part C\"\nweight = 3\n+++\n",
+    );
+    f.write(
+        "content/part-c/new.md",
+        "+++\ntitle = \"新篇\"\n+++\n\n## 要点\n\n正文。\n",
+    );
+    f.write(
+        "content/part-c/new.en.md",
+        "+++\ntitle = \"New\"\n+++\n\n## Points\n\nText.\n",
+    );
+    let part_c: Vec<PathBuf> = ["_index.md", "_index.en.md", "new.md", "new.en.md"]
+        .iter()
+        .map(|n| f.path().join("content/part-c").join(n))
+        .collect();
+    assert!(rebuild_and_compare(&f, &mut rebuilder, &part_c));
+    fs::remove_file(&part_c[3]).unwrap();
+    assert!(rebuild_and_compare(&f, &mut rebuilder, &part_c[3..]));
+    fs::remove_dir_all(f.path().join("content/part-c")).unwrap();
+    assert!(rebuild_and_compare(&f, &mut rebuilder, &part_c));
+    // A translation added to a page that had none.
+    f.write(
+        "content/part-a/two.en.md",
+        "+++\ntitle = \"Two\"\nweight = 2\n+++\n\nIn English.\n",
+    );
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[f.path().join("content/part-a/two.en.md")]
+    ));
 
     // And body edits are incremental again afterwards.
     edit(

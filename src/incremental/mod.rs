@@ -28,6 +28,7 @@ use rayon::prelude::*;
 
 pub mod change;
 pub mod shell;
+mod tree;
 
 use std::collections::BTreeMap;
 
@@ -107,15 +108,23 @@ impl Session {
         }
         let mut updates: Vec<(usize, SourceFile)> = Vec::new();
         let mut body_only = true;
+        let mut tree_changes = false;
         for path in changed {
-            let (kind, update) = self.classify(path)?;
-            let Some((index, file)) = update.filter(|_| kind.in_place()) else {
-                return Ok(Edit::NeedsFullBuild);
-            };
-            body_only &= kind == ChangeKind::Body;
-            if !updates.iter().any(|(i, _)| *i == index) {
-                updates.push((index, file)); // not saved twice
+            match self.classify(path)? {
+                (kind @ (ChangeKind::Body | ChangeKind::FrontMatter), Some((index, file))) => {
+                    body_only &= kind == ChangeKind::Body;
+                    if !updates.iter().any(|(i, _)| *i == index) {
+                        updates.push((index, file)); // not saved twice
+                    }
+                }
+                (ChangeKind::NewContent | ChangeKind::RemovedContent | ChangeKind::Reshaped, _) => {
+                    tree_changes = true;
+                }
+                _ => return Ok(Edit::NeedsFullBuild),
             }
+        }
+        if tree_changes {
+            return self.apply_tree_change(changed);
         }
         // Swap the new sources in; put the old ones back if rendering fails.
         let mut old = Vec::with_capacity(updates.len());

@@ -241,6 +241,7 @@ fn collect_all<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
 }
 
 /// What rendering leaves for the index, the checks and later rebuilds.
+#[derive(Default)]
 pub struct RenderState {
     pub docs: Vec<RenderedDoc>,
     /// [`crate::incremental::shell::shell_hash`] per document; only kept

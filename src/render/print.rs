@@ -172,6 +172,22 @@ pub fn resolve_placeholders(
     out
 }
 
+/// The placeholders of rendered Markdown with their node numbers changed by
+/// `node_of` (the dev server's tree changes renumber nodes); everything
+/// else is left as it is.
+pub fn renumber_placeholders(html: &str, node_of: impl Fn(NodeId) -> NodeId) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(pos) = rest.find(TOKEN) {
+        out.push_str(&rest[..pos + TOKEN.len()]);
+        let (node, tail) = leading_number(&rest[pos + TOKEN.len()..]);
+        out.push_str(&node_of(node).to_string());
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The decimal number at the start of `s`, and what follows it.
 fn leading_number(s: &str) -> (usize, &str) {
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
@@ -320,6 +336,16 @@ mod tests {
         assert_eq!(seen, [(12, 1, Some("要义".to_string())), (3, 0, None)]);
         // The writer decides what to do with the anchor (here: drop it).
         assert_eq!(out, "<a href=\"/12/1\">x</a> <a href=\"/3/0\">y</a>");
+    }
+
+    #[test]
+    fn placeholders_are_renumbered_and_nothing_else() {
+        let html = "<p>grassroots-print 5.0</p><a href=\"grassroots-print:5.1#a\">x</a><a href=\"grassroots-print:12.0\">";
+        let out = renumber_placeholders(html, |n| n + 100);
+        assert_eq!(
+            out,
+            "<p>grassroots-print 5.0</p><a href=\"grassroots-print:105.1#a\">x</a><a href=\"grassroots-print:112.0\">"
+        );
     }
 
     #[test]

@@ -187,6 +187,11 @@ impl Site {
         Ok(())
     }
 
+    /// The node with `key` ("units/", "units/research"), if the site has it.
+    pub fn node_by_key(&self, key: &str) -> Option<NodeId> {
+        self.by_key.get(key).copied()
+    }
+
     /// The section node for a folder, creating implicit sections on the way.
     fn section_for_dir(&mut self, dir: &str) -> NodeId {
         if dir.is_empty() {

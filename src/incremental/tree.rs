@@ -1,0 +1,504 @@
+//! Changes of the tree in place: new, deleted and renamed Markdown files,
+//! draft toggles, new sections, translations added or removed.
+//!
+//! The model is rebuilt from the new list of sources (what a fresh build
+//! would load), which renumbers nodes; every document the session kept is
+//! carried over to the new numbers — its Markdown with it, unless its text
+//! or the text it shows changed — and then, as for front matter edits, only
+//! the documents whose shell hash changed are rendered again. Pages at URLs
+//! that no longer exist are removed; print pages, 404 pages, sitemap and
+//! feeds are written again. Node numbers show in the output (print pages
+//! name each part `n12`), so carrying a document over also renumbers the
+//! link placeholders in its kept HTML.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{Edit, Session};
+use crate::check::anchors::check_anchors;
+use crate::content::{self, SourceFile};
+use crate::error::{Error, Result};
+use crate::markdown::Rendered;
+use crate::output::sitemap::write_crawler_files;
+use crate::output::{InPlace, Sink};
+use crate::render::document::{DocInputs, contexts, render_document};
+use crate::render::nav::{Navs, render_navs};
+use crate::render::pages::{RenderState, RenderedDoc, render_not_found};
+use crate::render::print::{self, check_print_urls, print_url, render_print_pages};
+use crate::site::{DocRef, Entry, NodeId, Site};
+
+/// Old node numbers → new ones (`None`: the node is gone).
+struct Renumbering(Vec<Option<NodeId>>);
+
+impl Renumbering {
+    fn new(old: &Site, new: &Site) -> Renumbering {
+        Renumbering(old.nodes.iter().map(|n| new.node_by_key(&n.key)).collect())
+    }
+
+    fn node(&self, old: NodeId) -> Option<NodeId> {
+        self.0.get(old).copied().flatten()
+    }
+
+    fn doc(&self, old: DocRef) -> Option<DocRef> {
+        self.node(old.node).map(|node| DocRef::new(node, old.lang))
+    }
+}
+
+impl Session {
+    /// Applies `changed` (Markdown files of the content, some new, removed
+    /// or reshaped) by rebuilding the tree. On an error (a broken link to a
+    /// deleted page, two pages at one URL) nothing is written and the
+    /// session is unchanged.
+    pub(super) fn apply_tree_change(&mut self, changed: &[PathBuf]) -> Result<Edit> {
+        let (sources, edited) = self.sources_after(changed)?;
+        let site = Site::new(self.site.config.clone(), sources)?;
+        let renumbering = Renumbering::new(&self.site, &site);
+        let old_site = std::mem::replace(&mut self.site, site);
+        let old_state = std::mem::take(&mut self.state);
+        let (state, fresh) = carry_over(&old_site, &self.site, &old_state, &renumbering, &edited);
+        self.state = state;
+        match self.render_tree_change(&old_site, &old_state, &renumbering, &fresh) {
+            Ok(edit) => Ok(edit),
+            Err(e) => {
+                self.site = old_site;
+                self.state = old_state;
+                Err(e)
+            }
+        }
+    }
+
+    /// The sources a fresh build would load after `changed`, in its order,
+    /// and the content paths whose text was (re)loaded.
+    fn sources_after(&self, changed: &[PathBuf]) -> Result<(Vec<SourceFile>, HashSet<String>)> {
+        let content_dir = self.opts.site_dir.join("content");
+        let mut sources = self.site.sources.clone();
+        let mut edited = HashSet::new();
+        for path in changed {
+            let rel = content_rel_path(&content_dir, path);
+            sources.retain(|s| s.rel_path != rel);
+            let file = content_dir.join(&rel);
+            if !file.is_file() {
+                continue;
+            }
+            if let Some(source) =
+                content::load_file(&content_dir, &file, &self.site.config, self.opts.drafts)?
+            {
+                let at = sources.partition_point(|s| walk_order(&s.rel_path) < walk_order(&rel));
+                sources.insert(at, source);
+                edited.insert(rel);
+            }
+        }
+        Ok((sources, edited))
+    }
+
+    /// Renders what the tree change touched into the output, with the new
+    /// site and carried state in place; `old_*` are what they replaced.
+    fn render_tree_change(
+        &mut self,
+        old_site: &Site,
+        old_state: &RenderState,
+        renumbering: &Renumbering,
+        fresh: &HashSet<DocRef>,
+    ) -> Result<Edit> {
+        let site = &self.site;
+        let config = &site.config;
+        let printable: Vec<HashSet<NodeId>> = (0..config.languages.len())
+            .map(|l| match config.raw.print.enabled {
+                true => print::printable_sections(site, l, config.raw.print.max_documents)
+                    .into_iter()
+                    .collect(),
+                false => HashSet::new(),
+            })
+            .collect();
+        check_print_urls(site, &printable)?;
+        self.state.printable = printable;
+        let (languages, site_ctxs) = contexts(site);
+        let navs = render_navs(
+            site,
+            &self.renderer,
+            &languages,
+            &site_ctxs,
+            Some(&self.state.navs),
+        )?;
+        let changed_navs = navs.changed_from(&self.state.navs);
+        self.state.navs = navs;
+
+        let changed = changed_nodes(old_site, site, renumbering);
+        let candidates: Vec<&RenderedDoc> = self
+            .state
+            .docs
+            .iter()
+            .filter(|d| fresh.contains(&d.doc) || self.may_show(d, &changed, &changed_navs))
+            .collect();
+        let shells = super::shell::shell_hashes(
+            site,
+            &self.i18n,
+            &self.assets,
+            &self.search_entries,
+            &self.state,
+            &candidates,
+        );
+        let jobs: Vec<DocRef> = candidates
+            .iter()
+            .map(|d| d.doc)
+            .filter(|doc| fresh.contains(doc) || shells.get(doc) != self.state.shells.get(doc))
+            .collect();
+
+        let positions: HashMap<DocRef, usize> = self
+            .state
+            .docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.doc, i))
+            .collect();
+        let rendered: Vec<(String, RenderedDoc)> = jobs
+            .par_iter()
+            .map(|&doc| {
+                let kept = positions[&doc];
+                let previous = (!fresh.contains(&doc)).then(|| &self.state.docs[kept].markdown);
+                render_document(
+                    site,
+                    &self.renderer,
+                    &self.i18n,
+                    &DocInputs {
+                        doc,
+                        site_ctx: &site_ctxs[doc.lang],
+                        lang_ctx: &languages[doc.lang],
+                        assets: &self.assets,
+                        navs: &self.state.navs,
+                        search_entry: self.search_entries[doc.lang].as_deref(),
+                        printable: &self.state.printable,
+                    },
+                    previous,
+                    true,
+                )
+            })
+            .collect::<Result<_>>()?;
+        for (_, doc) in &rendered {
+            let i = positions[&doc.doc];
+            self.state.docs[i].markdown = doc.markdown.clone();
+        }
+        check_anchors(site, &self.state.docs)?;
+
+        // Everything checked: write.
+        let out = InPlace {
+            root: self.output.clone(),
+        };
+        self.remove_gone_pages(old_site, old_state)?;
+        for (html, doc) in &rendered {
+            out.put(
+                &format!(
+                    "{}index.html",
+                    site.views[doc.doc.lang].entries[doc.doc.node].url
+                ),
+                html.as_bytes(),
+            )?;
+        }
+        let print_jobs = self.print_pages_to_write(old_site, old_state, renumbering, &jobs);
+        render_print_pages(
+            site,
+            &self.renderer,
+            &self.i18n,
+            &site_ctxs,
+            &languages,
+            &self.assets,
+            &print_jobs,
+            &self.state.docs,
+            &out,
+        )?;
+        for lang in 0..config.languages.len() {
+            render_not_found(
+                site,
+                &self.renderer,
+                &site_ctxs[lang],
+                &languages[lang],
+                &self.assets,
+                self.search_entries[lang].as_deref(),
+                &self.state.navs.html,
+                &out,
+                lang,
+            )?;
+        }
+        write_crawler_files(site, &out, &mut Vec::new())?;
+
+        let new_shells = super::shell::shell_hashes(
+            site,
+            &self.i18n,
+            &self.assets,
+            &self.search_entries,
+            &self.state,
+            &rendered.iter().map(|(_, d)| d).collect::<Vec<_>>(),
+        );
+        self.state.shells.extend(shells);
+        self.state.shells.extend(new_shells);
+        let stale_search: Vec<usize> = (0..config.languages.len())
+            .filter(|&l| self.search_entries[l].is_some())
+            .collect();
+        Ok(Edit::Applied {
+            documents: rendered.len(),
+            stale_search,
+        })
+    }
+
+    /// The print pages whose content may differ from what the output has:
+    /// new ones, those holding a re-rendered document, and those whose
+    /// members changed (in number or in node numbers).
+    fn print_pages_to_write(
+        &self,
+        old_site: &Site,
+        old_state: &RenderState,
+        renumbering: &Renumbering,
+        rendered: &[DocRef],
+    ) -> Vec<DocRef> {
+        let site = &self.site;
+        let rendered: HashSet<DocRef> = rendered.iter().copied().collect();
+        let mut jobs = Vec::new();
+        for (lang, sections) in self.state.printable.iter().enumerate() {
+            for &section in sections {
+                let members = print::members(site, lang, section);
+                let old_section = renumbering
+                    .0
+                    .iter()
+                    .position(|&n| n == Some(section))
+                    .filter(|&old| old_state.printable[lang].contains(&old));
+                let unchanged_members =
+                    old_section.is_some_and(|old| print::members(old_site, lang, old) == members);
+                let holds_rendered = members
+                    .iter()
+                    .any(|&m| rendered.contains(&DocRef::new(m, lang)));
+                if !unchanged_members || holds_rendered {
+                    jobs.push(DocRef::new(section, lang));
+                }
+            }
+        }
+        jobs
+    }
+
+    /// Removes the pages and print pages at URLs the new site does not
+    /// have, and the folders left empty.
+    fn remove_gone_pages(&self, old_site: &Site, old_state: &RenderState) -> Result<()> {
+        for (lang, old_view) in old_site.views.iter().enumerate() {
+            let new_view = &self.site.views[lang];
+            let mut kept: HashSet<String> =
+                new_view.entries.iter().map(|e| e.url.clone()).collect();
+            kept.extend(
+                self.state.printable[lang]
+                    .iter()
+                    .map(|&s| print_url(&new_view.entries[s].url)),
+            );
+            let mut old_urls: Vec<String> =
+                old_view.entries.iter().map(|e| e.url.clone()).collect();
+            old_urls.extend(
+                old_state.printable[lang]
+                    .iter()
+                    .map(|&s| print_url(&old_view.entries[s].url)),
+            );
+            for url in old_urls.into_iter().filter(|u| !kept.contains(u)) {
+                let page = self.output.join(&url).join("index.html");
+                match std::fs::remove_file(&page) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::io(&page, "remove the page of a deleted file", e)),
+                }
+                self.remove_empty_folders(&self.output.join(&url));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The new site's documents in reading order: each old document carried
+/// over to the new node numbers with its Markdown, or (in the returned set)
+/// to be rendered afresh — new documents, those showing a (re)loaded file
+/// or another file than before, and those linking to a node that is gone.
+fn carry_over(
+    old_site: &Site,
+    site: &Site,
+    old: &RenderState,
+    renumbering: &Renumbering,
+    edited: &HashSet<String>,
+) -> (RenderState, HashSet<DocRef>) {
+    let source_path = |s: &Site, doc: DocRef| {
+        s.views[doc.lang].entries[doc.node]
+            .source
+            .map(|i| s.sources[i].rel_path.clone())
+    };
+    let mut kept: HashMap<DocRef, Rendered> = HashMap::new();
+    for d in &old.docs {
+        let Some(doc) = renumbering.doc(d.doc) else {
+            continue; // its node is gone
+        };
+        let same_text = source_path(old_site, d.doc) == source_path(site, doc)
+            && source_path(site, doc).is_none_or(|p| !edited.contains(&p));
+        let targets: Option<Vec<DocRef>> = d
+            .markdown
+            .link_targets
+            .iter()
+            .map(|&t| renumbering.doc(t))
+            .collect();
+        if let (true, Some(targets)) = (same_text, targets) {
+            kept.insert(doc, renumber(&d.markdown, renumbering, targets));
+        }
+    }
+    let mut fresh = HashSet::new();
+    let mut docs = Vec::new();
+    for (lang, view) in site.views.iter().enumerate() {
+        for &node in &view.reading_order {
+            let doc = DocRef::new(node, lang);
+            let markdown = kept.remove(&doc).unwrap_or_else(|| {
+                fresh.insert(doc);
+                Rendered::default()
+            });
+            docs.push(RenderedDoc { doc, markdown });
+        }
+    }
+    let shells = renumber_keys(&old.shells, renumbering);
+    let navs = Navs {
+        html: renumber_keys(&old.navs.html, renumbering),
+        trees: renumber_keys(&old.navs.trees, renumbering),
+    };
+    let state = RenderState {
+        docs,
+        shells,
+        navs,
+        printable: Vec::new(), // worked out for the new site by the caller
+    };
+    (state, fresh)
+}
+
+/// `map` with its keys in the new node numbers, without the documents gone.
+fn renumber_keys<V: Clone>(
+    map: &HashMap<DocRef, V>,
+    renumbering: &Renumbering,
+) -> HashMap<DocRef, V> {
+    map.iter()
+        .filter_map(|(&doc, v)| renumbering.doc(doc).map(|d| (d, v.clone())))
+        .collect()
+}
+
+/// A kept document's Markdown with its link targets and placeholders in
+/// the new node numbers (`targets`: its link targets, renumbered).
+fn renumber(markdown: &Rendered, renumbering: &Renumbering, targets: Vec<DocRef>) -> Rendered {
+    let mut m = markdown.clone();
+    let node_of = |old: NodeId| renumbering.node(old).unwrap_or(old);
+    m.html = print::renumber_placeholders(&m.html, node_of);
+    m.link_targets = targets;
+    for r in &mut m.anchor_refs {
+        r.target = DocRef::new(node_of(r.target.node), r.target.lang);
+    }
+    m
+}
+
+/// Nodes of the new site whose entry in some language differs from the
+/// old one's (compared in the new numbers), and new nodes.
+fn changed_nodes(old_site: &Site, site: &Site, renumbering: &Renumbering) -> HashSet<NodeId> {
+    let mut old_of: Vec<Option<NodeId>> = vec![None; site.nodes.len()];
+    for (old, new) in renumbering.0.iter().enumerate() {
+        if let Some(new) = *new {
+            old_of[new] = Some(old);
+        }
+    }
+    let mut changed = HashSet::new();
+    for (lang, view) in site.views.iter().enumerate() {
+        for (node, entry) in view.entries.iter().enumerate() {
+            let same = old_of[node].is_some_and(|old| {
+                same_entry(
+                    old_site,
+                    &old_site.views[lang].entries[old],
+                    site,
+                    entry,
+                    renumbering,
+                )
+            });
+            if !same {
+                changed.insert(node);
+            }
+        }
+    }
+    changed
+}
+
+/// Whether an old entry and a new one show the same thing: source files
+/// compared by path, nodes by their new numbers.
+fn same_entry(
+    old_site: &Site,
+    before: &Entry,
+    site: &Site,
+    after: &Entry,
+    renumbering: &Renumbering,
+) -> bool {
+    fn path(s: &Site, i: Option<usize>) -> Option<&str> {
+        i.map(|i| s.sources[i].rel_path.as_str())
+    }
+    let node = |old: Option<NodeId>| old.and_then(|o| renumbering.node(o));
+    before.title == after.title
+        && before.url == after.url
+        && before.weight == after.weight
+        && before.translated == after.translated
+        && path(old_site, before.source) == path(site, after.source)
+        && node(before.prev) == after.prev
+        && node(before.next) == after.next
+        && before.children.len() == after.children.len()
+        && before
+            .children
+            .iter()
+            .zip(&after.children)
+            .all(|(&b, &a)| renumbering.node(b) == Some(a))
+}
+
+/// "units/research.md" for a path below `content_dir` (absolute or not).
+fn content_rel_path(content_dir: &Path, path: &Path) -> String {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let dir = canonical(content_dir);
+    let abs = match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => canonical(parent).join(name),
+        _ => path.to_path_buf(),
+    };
+    abs.strip_prefix(&dir)
+        .unwrap_or(&abs)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The order in which `content::load` finds files: a walk of the content
+/// folder with each folder's entries sorted by name, which is the order of
+/// the paths' components compared one by one.
+fn walk_order(rel_path: &str) -> Vec<&[u8]> {
+    rel_path.split('/').map(str::as_bytes).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_order_is_the_sorted_walk() {
+        let mut paths = vec![
+            "ab.md",
+            "a.md",
+            "a-b/c.md",
+            "a/b.md",
+            "a/_index.md",
+            "_index.md",
+        ];
+        paths.sort_by(|x, y| walk_order(x).cmp(&walk_order(y)));
+        // As WalkDir::sort_by_file_name visits them: the root's entries by
+        // name ("_index.md", "a", "a-b", "a.md", "ab.md"), each folder's
+        // files before the next entry of its parent.
+        assert_eq!(
+            paths,
+            [
+                "_index.md",
+                "a/_index.md",
+                "a/b.md",
+                "a-b/c.md",
+                "a.md",
+                "ab.md"
+            ]
+        );
+    }
+}
