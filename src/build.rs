@@ -208,6 +208,7 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
         ));
     }
     let mut site = Site::new(config, sources)?;
+    warnings.extend(site.config.warnings().iter().cloned()); // zola: config warnings
     for dir in &site.implicit_sections {
         warnings.push(format!(
             "content/{dir}/ has pages but no _index.md; its title is the folder name"

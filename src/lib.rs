@@ -19,6 +19,7 @@ pub mod output;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod zola;
 
 pub use build::{BuildOptions, BuildReport, build};
 pub use error::{Error, ErrorKind, Result};
