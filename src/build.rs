@@ -207,6 +207,7 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
             skipped.other_files[0].display()
         ));
     }
+    warnings.extend(skipped.warnings); // zola: Zola front matter not carried out yet
     let mut site = Site::new(config, sources)?;
     warnings.extend(site.config.warnings().iter().cloned()); // zola: config warnings
     for dir in &site.implicit_sections {
@@ -974,6 +975,11 @@ fn document_ctx<'a>(
                 .and_then(|f| f.front.date)
                 .map(|d| context::format_date(d, date_format)),
             date_iso: file.and_then(|f| f.front.date).map(|d| d.to_string()),
+            updated: file
+                .and_then(|f| f.front.updated)
+                .map(|d| context::format_date(d, date_format)),
+            updated_iso: file.and_then(|f| f.front.updated).map(|d| d.to_string()),
+            authors: file.map(|f| f.authors(config)).unwrap_or_default(),
             weight: entry.weight,
             reading_minutes,
             cjk_chars,
@@ -1280,6 +1286,7 @@ fn indexed(site: &Site, lang: usize, id: NodeId) -> bool {
     let dir = &site.nodes[id].dir;
     entry.translated
         && entry.source.is_some()
+        && entry.source.is_some_and(|s| site.sources[s].front.in_search_index) // zola: in_search_index
         && !site.config.raw.search.exclude_sections.iter().any(|s| {
             let s = s.trim_matches('/');
             dir == s || dir.starts_with(&format!("{s}/"))
