@@ -217,6 +217,10 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
     }
     let theme_holder = theme_dir(opts, &site.config)?;
     let theme = theme_holder.path.clone();
+    site.shortcodes = crate::render::shortcodes::Shortcodes::load(&[
+        &theme.join("templates"),
+        &opts.site_dir.join("templates"),
+    ])?; // zola: shortcodes
     let i18n = I18n::load(
         &site.config,
         &[&theme.join("i18n"), &opts.site_dir.join("i18n")],
@@ -817,16 +821,21 @@ pub(crate) fn render_document(
     let file = entry.source.map(|s| &site.sources[s]);
     let rendered = match (markdown, file) {
         (Some(previous), _) => previous.clone(),
-        (None, Some(f)) => markdown::render(
-            &f.body,
-            &markdown::RenderContext {
-                file: &f.display_path,
-                body_line: f.body_line,
-                smart_punctuation: site.config.raw.markdown.smart_punctuation,
-                links: &print::LinkPlaceholders { site, lang },
-                id_prefix: "",
-            },
-        )?,
+        (None, Some(f)) => {
+            let expanded = crate::render::shortcodes::expand(site, lang, f)?; // zola: shortcodes
+            let mut r = markdown::render(
+                &expanded.markdown,
+                &markdown::RenderContext {
+                    file: &f.display_path,
+                    body_line: f.body_line,
+                    smart_punctuation: site.config.raw.markdown.smart_punctuation,
+                    links: &print::LinkPlaceholders { site, lang },
+                    id_prefix: "",
+                },
+            )?;
+            expanded.fill(&mut r); // zola: shortcodes
+            r
+        }
         (None, None) => Rendered::default(),
     };
     let template = template_for(site, renderer, id, file)?;

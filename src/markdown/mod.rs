@@ -8,6 +8,7 @@
 
 pub mod highlight;
 pub mod ids;
+pub mod shortcodes;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -125,7 +126,9 @@ fn parser_options(smart_punctuation: bool) -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        // GitHub's alerts (`> [!NOTE]`), as Zola's `github_alerts` renders them.
+        | Options::ENABLE_GFM;
     if smart_punctuation {
         o |= Options::ENABLE_SMART_PUNCTUATION;
     }

@@ -8,6 +8,7 @@
 pub mod context;
 pub mod i18n;
 pub mod print;
+pub mod shortcodes;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -68,6 +68,8 @@ pub struct Site {
     by_key: HashMap<String, NodeId>,
     /// Folders that hold pages but no `_index.md`, for one warning.
     pub implicit_sections: Vec<String>,
+    /// The site's and theme's shortcode templates (Zola's `templates/shortcodes/`).
+    pub shortcodes: crate::render::shortcodes::Shortcodes,
 }
 
 pub const ROOT: NodeId = 0;
@@ -89,6 +91,7 @@ impl Site {
             views: Vec::new(),
             by_key: HashMap::from([("/".to_string(), ROOT)]),
             implicit_sections: Vec::new(),
+            shortcodes: Default::default(),
         };
         // Sections first, shallow ones before deep ones, so parents exist before children.
         let mut order: Vec<usize> = (0..sources.len()).collect();
