@@ -311,6 +311,7 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
         .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
     output::copy_tree(&theme.join("static"), &staging, "")?;
     output::copy_tree(&opts.site_dir.join("static"), &staging, "")?;
+    content::assets::publish(&site, &content_dir, &skipped.assets, &staging)?; // zola: bundle assets
     let mut notes = Vec::new();
     write_crawler_files(&site, &staging, &mut notes)?;
     if site.config.raw.precompress {

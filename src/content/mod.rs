@@ -6,6 +6,7 @@
 //! beside its original: `page.md` is in the default language, `page.en.md` in
 //! English, `_index.en.md` is the English side of a section.
 
+pub mod assets;
 pub mod front_matter;
 
 use std::path::{Path, PathBuf};
@@ -78,6 +79,9 @@ pub struct Skipped {
     pub other_files: Vec<PathBuf>,
     /// Files matching config.toml's `ignored_content`.
     pub ignored: usize,
+    /// Other files (images, downloads), as paths below content/, published
+    /// beside their page bundle or section as Zola does ([`assets::publish`]).
+    pub assets: Vec<String>,
     /// Zola features the content uses that grassroots does not carry out
     /// yet, one line per feature, for the build report.
     pub warnings: Vec<String>,
@@ -120,7 +124,7 @@ pub fn load(
         if name.ends_with(".md") {
             markdown.push(entry.into_path());
         } else {
-            skipped.other_files.push(entry.into_path());
+            skipped.assets.push(slash_path(rel));
         }
     }
     let results: Vec<Result<Option<SourceFile>>> = markdown
@@ -251,22 +255,24 @@ pub(crate) fn load_file(
     drafts: bool,
 ) -> Result<Option<SourceFile>> {
     let rel = path.strip_prefix(content_dir).unwrap_or(path);
-    let rel_path = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
+    let rel_path = slash_path(rel);
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the file", e))?;
     let text = decode_utf8(bytes, path)?;
     let file_name = rel
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let dir = rel_path
+    let mut dir = rel_path
         .rsplit_once('/')
         .map(|(d, _)| d.to_string())
         .unwrap_or_default();
-    let (base, lang) = split_language(&file_name, path, config)?;
+    let (mut base, lang) = split_language(&file_name, path, config)?;
+    // Zola's page bundle: `post/index.md` is the page `post`, in post's parent.
+    if base == "index" && !dir.is_empty() && path.parent().is_some_and(assets::is_bundle_dir) {
+        let (parent, folder) = dir.rsplit_once('/').unwrap_or(("", &dir));
+        base = folder.to_string();
+        dir = parent.to_string();
+    }
     let kind = if base == "_index" {
         Kind::Section
     } else {
@@ -336,6 +342,14 @@ fn date_prefix(name: &str) -> Option<(time::Date, String)> {
     }
     let slug = rest.strip_prefix(['_', '-'])?.trim();
     (!slug.is_empty()).then(|| (date, slug.to_string()))
+}
+
+/// A relative path with `/` separators.
+fn slash_path(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Invalid UTF-8 is reported at the line and column of the first bad byte.

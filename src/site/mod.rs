@@ -218,6 +218,11 @@ impl Site {
             (b, "") => b.to_string(),
             (b, d) => format!("{d}/{b}"),
         };
+        // Zola's page bundle: `post/index.md` is the page "post".
+        let key = match (base, self.by_key.contains_key(&key)) {
+            ("index", false) if !dir.is_empty() => dir.to_string(),
+            _ => key,
+        };
         self.by_key.get(&key).map(|&id| (id, lang))
     }
 
