@@ -980,6 +980,8 @@ fn document_ctx<'a>(
             title: &entry.title,
             description: file.and_then(|f| f.front.description.as_deref()),
             content: page_html,
+            summary: (rendered.summary.as_deref()) // zola: <!-- more -->
+                .map(|s| print::resolve_for_page(s, site, url)),
             has_code: rendered.html.contains("<pre class=\"code\""),
             date: file
                 .and_then(|f| f.front.date)

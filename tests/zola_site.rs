@@ -73,6 +73,8 @@ fn blank_lines_before_the_fence_and_dates_in_file_names() {
 fn slug_with_ampersand_and_path_and_render_false() {
     let (f, _) = built();
     assert!(f.public().join("posts/something-else/index.html").is_file());
+    // A file name with URL-breaking characters: the folder and links agree.
+    assert!(f.public().join("posts/问答/index.html").is_file());
     assert!(f.public().join("about/team/index.html").is_file());
     assert!(f.public().join("en/about/team/index.html").is_file());
     assert!(!f.public().join("posts/gone").exists());

@@ -67,6 +67,8 @@ pub struct PageCtx<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub content: &'a str,
+    /// Zola's summary: the content before `<!-- more -->`, if marked.
+    pub summary: Option<String>,
     /// The content has highlighted code (link `assets["highlight.css"]`).
     pub has_code: bool,
     /// Formatted for the language ("2023年9月1日", "September 1, 2023").

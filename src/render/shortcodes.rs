@@ -169,6 +169,9 @@ impl Expanded {
                 rendered.html = rendered.html.replace(&format!("<p>{mark}</p>"), html);
             }
             rendered.html = rendered.html.replace(&mark, html);
+            if let Some(summary) = &mut rendered.summary {
+                *summary = summary.replace(&mark, html);
+            }
             for chunk in &mut rendered.chunks {
                 chunk.text = chunk.text.replace(&mark, "");
             }
