@@ -511,6 +511,11 @@ fn check_keys(
                 }
             }
             Some(ConfigKey::Free) => {}
+            Some(ConfigKey::Ignored(_))
+                if zola::agrees_with_grassroots(
+                    &schema,
+                    item.as_value().and_then(|v| v.as_bool()),
+                ) => {}
             Some(ConfigKey::Ignored(instead)) => report.warnings.push(format!(
                 "{}: `{full}` is a Zola setting that grassroots does not use: {instead}",
                 crate::error::Location {
@@ -569,14 +574,20 @@ fn apply_zola_keys(raw: &mut RawConfig, doc: &toml_edit::ImDocument<&str>, path:
         }
     }
     if let Some(h) = raw.markdown.highlighting.clone() {
+        let light_key = if h.light_theme.is_some() {
+            "light_theme"
+        } else {
+            "theme"
+        };
         let light = h.light_theme.or(h.theme);
         let md = &mut raw.markdown;
-        for (zola_theme, ours, key) in [
-            (light, &mut md.highlight_theme, "highlight_theme"),
+        for (zola_theme, ours, key, zola_key) in [
+            (light, &mut md.highlight_theme, "highlight_theme", light_key),
             (
                 h.dark_theme,
                 &mut md.highlight_theme_dark,
                 "highlight_theme_dark",
+                "dark_theme",
             ),
         ] {
             let Some(theme) = zola_theme else { continue };
@@ -586,9 +597,9 @@ fn apply_zola_keys(raw: &mut RawConfig, doc: &toml_edit::ImDocument<&str>, path:
             if crate::markdown::highlight::has_theme(&theme) {
                 *ours = theme;
             } else {
+                let at = key_location(doc, &["markdown", "highlighting", zola_key], path);
                 raw.warnings.push(format!(
-                    "{}: Zola's highlighting theme \"{theme}\" is not one of grassroots' (syntect's) themes; using \"{ours}\" (set `[markdown] {key}` to one of: {})",
-                    path.display(),
+                    "{at}: Zola's highlighting theme \"{theme}\" is not one of grassroots' (syntect's) themes; using \"{ours}\" (set `[markdown] {key}` to one of: {})",
                     crate::markdown::highlight::theme_names().join(", ")
                 ));
             }
@@ -619,6 +630,31 @@ fn apply_zola_keys(raw: &mut RawConfig, doc: &toml_edit::ImDocument<&str>, path:
             taxonomies[0]
         ));
     }
+}
+
+/// "config.toml:L:C" of the key at `keys` (a path of table names), or the file alone.
+fn key_location(doc: &toml_edit::ImDocument<&str>, keys: &[&str], path: &Path) -> String {
+    let mut table: &dyn toml_edit::TableLike = doc.as_table();
+    let mut span = None;
+    for (i, name) in keys.iter().enumerate() {
+        let Some((key, item)) = table.get_key_value(name) else {
+            break;
+        };
+        if i + 1 == keys.len() {
+            span = key.span();
+        } else if let Some(inner) = item.as_table_like() {
+            table = inner;
+        } else {
+            break;
+        }
+    }
+    let (line, column) = span.map(|s| line_col(doc.raw(), s.start)).unzip();
+    crate::error::Location {
+        file: path.to_path_buf(),
+        line,
+        column,
+    }
+    .to_string()
 }
 
 fn has_markdown_key(root: &toml_edit::Table, key: &str) -> bool {
@@ -718,7 +754,7 @@ mod tests {
 
     #[test]
     fn zola_config_loads_with_warnings_and_all_errors_at_once() {
-        let text = "base_url = \"https://example.org\"\ncompile_sass = true\nbuild_search_index = false\ntaxonomies = [{ name = \"tags\", feed = true }]\nignored_content = [\"*.xlsx\"]\n\n[markdown]\nhighlight_code = true\n[markdown.highlighting]\ntheme = \"base16-ocean.dark\"\n\n[slugify]\npaths = \"on\"\n\n[link_checker]\nskip_prefixes = []\n\n[languages.en]\ntitle = \"Study\"\nbuild_search_index = true\ntaxonomies = [{ name = \"tags\" }]\n[extra]\nanything = 1\n";
+        let text = "base_url = \"https://example.org\"\ncompile_sass = true\nbuild_search_index = false\ntaxonomies = [{ name = \"tags\", feed = true }]\nignored_content = [\"*.xlsx\"]\n\n[markdown]\nhighlight_code = false\n[markdown.highlighting]\ntheme = \"base16-ocean.dark\"\n\n[slugify]\npaths = \"on\"\n\n[link_checker]\nskip_prefixes = []\n\n[languages.en]\ntitle = \"Study\"\nbuild_search_index = true\ntaxonomies = [{ name = \"tags\" }]\n[extra]\nanything = 1\n";
         let c = parse(text).unwrap();
         assert!(!c.raw.search.enabled);
         assert_eq!(c.raw.markdown.highlight_theme, "base16-ocean.dark");
@@ -762,12 +798,27 @@ mod tests {
     }
 
     #[test]
+    fn zola_keys_set_as_grassroots_works_need_no_warning() {
+        let c = parse(
+            "title = \"t\"\ncompile_sass = false\ngenerate_sitemap = true\nminify_html = true\n",
+        )
+        .unwrap();
+        assert_eq!(c.warnings().len(), 1, "{:?}", c.warnings());
+        assert!(
+            c.warnings()[0].contains("`minify_html`"),
+            "{:?}",
+            c.warnings()
+        );
+    }
+
+    #[test]
     fn unknown_zola_highlighting_theme_is_a_warning() {
         let c =
             parse("title = \"t\"\n[markdown.highlighting]\ntheme = \"gruvbox-dark\"\n").unwrap();
         assert_eq!(c.raw.markdown.highlight_theme, "InspiredGitHub");
         assert!(
-            c.warnings()[0].contains("\"gruvbox-dark\""),
+            c.warnings()[0]
+                .starts_with("config.toml:3:1: Zola's highlighting theme \"gruvbox-dark\""),
             "{:?}",
             c.warnings()
         );

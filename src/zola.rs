@@ -154,6 +154,30 @@ pub fn config_key(path: &str) -> Option<ConfigKey> {
     Some(rule)
 }
 
+/// Whether a Zola key with no effect here is set to what grassroots does
+/// anyway (`compile_sass = false`): then there is nothing to warn about.
+pub fn agrees_with_grassroots(path: &str, value: Option<bool>) -> bool {
+    let same = match path {
+        "compile_sass"
+        | "minify_html"
+        | "hard_link_static"
+        | "preserve_dotfiles_in_output"
+        | "markdown.render_emoji"
+        | "markdown.external_links_target_blank"
+        | "markdown.external_links_no_follow"
+        | "markdown.external_links_no_referrer"
+        | "markdown.definition_list"
+        | "markdown.lazy_async_image" => Some(false),
+        "generate_sitemap"
+        | "generate_robots_txt"
+        | "highlight_code"
+        | "markdown.highlight_code"
+        | "markdown.bottom_footnotes" => Some(true),
+        _ => None,
+    };
+    same.is_some() && same == value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

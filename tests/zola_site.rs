@@ -22,7 +22,7 @@ fn zola_config_builds_with_one_warning_per_unused_key() {
         "{w}"
     );
     assert!(
-        w.contains("config.toml:10:1: `markdown.highlight_code`"),
+        w.contains("config.toml:10:1: `markdown.render_emoji`"),
         "{w}"
     );
     assert!(w.contains("config.toml:12:2: `link_checker`"), "{w}");
