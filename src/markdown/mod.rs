@@ -123,7 +123,7 @@ pub struct RenderContext<'a> {
     pub id_prefix: &'a str,
 }
 
-fn parser_options(smart_punctuation: bool) -> Options {
+pub(crate) fn parser_options(smart_punctuation: bool) -> Options {
     let mut o = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

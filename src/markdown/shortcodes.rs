@@ -14,7 +14,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Parser, Tag};
 use serde_json::Value;
 
 /// A part of the body: text kept as it is, or a shortcode call.
@@ -122,9 +122,11 @@ impl Opener {
     }
 }
 
-/// Byte ranges of code spans and code blocks, where nothing is expanded.
+/// Byte ranges of code spans and code blocks, where nothing is expanded
+/// (parsed with the options pages are rendered with, so both agree on
+/// what is code).
 fn code_ranges(text: &str) -> Vec<Range<usize>> {
-    let mut ranges: Vec<Range<usize>> = Parser::new_ext(text, Options::all())
+    let mut ranges: Vec<Range<usize>> = Parser::new_ext(text, super::parser_options(false))
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
             Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => Some(range),
