@@ -425,8 +425,12 @@ fn check_keys(value: Value, fm: &str, path: &Path, is_section: bool) -> Result<F
             "sort_by" if is_section => match v.as_str() {
                 Some("weight") => front.sort_by = Some(SortBy::Weight),
                 Some("date") => front.sort_by = Some(SortBy::Date),
-                Some("title") => front.sort_by = Some(SortBy::Title),
+                // Zola's "title_bytes" is the order grassroots' "title" already has.
+                Some("title" | "title_bytes") => front.sort_by = Some(SortBy::Title),
                 Some("none") => front.sort_by = Some(SortBy::None),
+                Some(zola @ ("update_date" | "slug")) => errors.push(fail(&format!(
+                    "is Zola's \"{zola}\", which grassroots cannot sort by yet; use \"date\", \"title\", \"weight\" or \"none\""
+                ))),
                 _ => errors.push(fail(
                     "must be one of \"weight\", \"date\", \"title\" or \"none\"",
                 )),
@@ -716,6 +720,21 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("`date` must be a date"), "{e}");
+    }
+
+    #[test]
+    fn zola_sort_orders() {
+        let section = |v: &str| {
+            split(
+                &format!("+++\nsort_by = \"{v}\"\n+++\n"),
+                Path::new("_index.md"),
+                true,
+            )
+            .map(|s| s.front.sort_by)
+        };
+        assert_eq!(section("title_bytes").unwrap(), Some(SortBy::Title));
+        let e = section("update_date").unwrap_err().to_string();
+        assert!(e.contains("Zola's \"update_date\""), "{e}");
     }
 
     #[test]
