@@ -81,14 +81,11 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
     let config = load_config(opts)?;
     let content_dir = opts.site_dir.join("content");
     let (sources, skipped) = content::load(&content_dir, &config, opts.drafts)?;
-    if !skipped.other_files.is_empty() {
-        warnings.push(format!(
-            "{} non-Markdown file(s) in content/ were not published (e.g. {}); put images and downloads in static/",
-            skipped.other_files.len(),
-            skipped.other_files[0].display()
-        ));
-    }
+    // Zola front matter that is read but not carried out yet.
+    warnings.extend(skipped.warnings.iter().cloned());
     let mut site = Site::new(config, sources)?;
+    // Zola config keys with no effect here, a missing title.
+    warnings.extend(site.config.warnings().iter().cloned());
     for dir in &site.implicit_sections {
         warnings.push(format!(
             "content/{dir}/ has pages but no _index.md; its title is the folder name"
@@ -96,6 +93,10 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
     }
     let theme_holder = theme_dir(opts, &site.config)?;
     let theme = theme_holder.path.clone();
+    site.shortcodes = crate::render::shortcodes::Shortcodes::load(&[
+        &theme.join("templates"),
+        &opts.site_dir.join("templates"),
+    ])?;
     let i18n = I18n::load(
         &site.config,
         &[&theme.join("i18n"), &opts.site_dir.join("i18n")],
@@ -170,6 +171,8 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
         .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
     output::copy_tree(&theme.join("static"), &staging, "")?;
     output::copy_tree(&opts.site_dir.join("static"), &staging, "")?;
+    // Files beside the pages in content/ (page bundles' images and downloads).
+    content::assets::publish(&site, &content_dir, &skipped.assets, &staging)?;
     let mut notes = Vec::new();
     write_crawler_files(&site, &staging, &mut notes)?;
     if site.config.raw.precompress {

@@ -1,7 +1,12 @@
 //! `config.toml`: the site's settings.
 //!
-//! Unknown keys are errors (a typo such as `default_langauge` must not be
-//! silently ignored), reported with the line and column of the key.
+//! The file is first walked key by key (with toml_edit, which keeps every
+//! key's position) against grassroots' own keys and Zola's (see
+//! [`crate::zola`]): a Zola key with no effect here is a warning saying what
+//! grassroots does instead, and an unknown key (a typo such as
+//! `default_langauge` must not be silently ignored) is an error. All of them
+//! are reported in one run, each with its line and column. Then serde reads
+//! the values.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,11 +17,16 @@ use crate::error::{Error, ErrorKind, Result, line_col};
 use crate::lang::{
     folder_name, html_lang_for, is_language_code, native_name, primary_subtag, same_code,
 };
+use crate::zola::{self, ConfigKey};
 
+// No `deny_unknown_fields` below: `check_keys` has reported every unknown
+// key (all of them, with positions) before serde runs, and Zola's keys that
+// grassroots ignores must pass serde.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawConfig {
-    /// Title of the site in the default language.
+    /// Title of the site in the default language. Zola does not require
+    /// one: when absent it is the site folder's name (with a warning).
+    #[serde(default)]
     pub title: String,
     #[serde(default)]
     pub description: String,
@@ -51,10 +61,78 @@ pub struct RawConfig {
     pub languages: BTreeMap<String, LanguageConfig>,
     #[serde(default)]
     pub extra: toml::Table,
+    /// Zola's `build_search_index`: sets `[search] enabled` when that is not given.
+    #[serde(default)]
+    pub build_search_index: Option<bool>,
+    /// Zola's `generate_feeds`. grassroots writes an Atom feed per language
+    /// whenever `base_url` is set; `false` is reported, not yet obeyed.
+    #[serde(default)]
+    pub generate_feeds: Option<bool>,
+    /// Zola's taxonomies of the default language (kept for the taxonomy
+    /// pages, which are not written yet).
+    #[serde(default)]
+    pub taxonomies: Vec<TaxonomyConfig>,
+    /// Zola's `ignored_content`: globs of files in content/ not to publish.
+    #[serde(default)]
+    pub ignored_content: Vec<String>,
+    /// Zola's `author`: the default author of pages.
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub slugify: SlugifyConfig,
+    /// Warnings found while reading the file (Zola keys with no effect
+    /// here, a missing title), for the build report.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+/// One of Zola's `taxonomies = [{ name = "tags", … }]`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    pub name: String,
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
+    #[serde(default)]
+    pub paginate_path: Option<String>,
+    #[serde(default)]
+    pub feed: Option<bool>,
+    /// Zola's old name for `feed`.
+    #[serde(default)]
+    pub rss: Option<bool>,
+    #[serde(default)]
+    pub render: Option<bool>,
+    /// Zola's old per-taxonomy language.
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// Zola's `[slugify]`: how file names and `slug`s become URL segments.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SlugifyConfig {
+    #[serde(default)]
+    pub paths: Option<SlugStrategy>,
+    /// Keep a file name's date prefix in its URL (`2016-10-08_a-post.md`
+    /// → `2016-10-08-a-post/` rather than `a-post/`).
+    #[serde(default)]
+    pub paths_keep_dates: bool,
+}
+
+/// Zola's slug strategies, as grassroots applies them to URL segments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlugStrategy {
+    /// Lowercase; letters and digits of every script are kept (Chinese
+    /// stays readable, where Zola would turn it into pinyin), anything else
+    /// becomes one `-`.
+    On,
+    /// Characters that break a path or URL are left out; the rest stays.
+    Safe,
+    /// As `safe` here: a URL segment must still be one segment.
+    Off,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LanguageConfig {
     #[serde(default)]
     pub title: Option<String>,
@@ -66,10 +144,16 @@ pub struct LanguageConfig {
     /// The language's own name for the switcher ("English", "中文").
     #[serde(default)]
     pub name: Option<String>,
+    /// Zola's per-language `generate_feeds`, `taxonomies` and `build_search_index`.
+    #[serde(default)]
+    pub generate_feeds: Option<bool>,
+    #[serde(default)]
+    pub taxonomies: Vec<TaxonomyConfig>,
+    #[serde(default)]
+    pub build_search_index: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct MarkdownConfig {
     /// A syntect theme for code in light mode.
     #[serde(default = "default_highlight_theme")]
@@ -80,6 +164,23 @@ pub struct MarkdownConfig {
     /// Curly quotes and dashes in English text.
     #[serde(default = "yes")]
     pub smart_punctuation: bool,
+    /// Zola's `[markdown.highlighting]`: its themes are used when syntect has them.
+    #[serde(default)]
+    pub highlighting: Option<HighlightingConfig>,
+    /// Zola's `github_alerts`; grassroots renders `> [!NOTE]` alerts always.
+    #[serde(default)]
+    pub github_alerts: Option<bool>,
+}
+
+/// Zola's `[markdown.highlighting]` (the keys grassroots reads).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HighlightingConfig {
+    #[serde(default)]
+    pub theme: Option<String>,
+    #[serde(default)]
+    pub light_theme: Option<String>,
+    #[serde(default)]
+    pub dark_theme: Option<String>,
 }
 
 impl Default for MarkdownConfig {
@@ -88,12 +189,13 @@ impl Default for MarkdownConfig {
             highlight_theme: default_highlight_theme(),
             highlight_theme_dark: default_highlight_theme_dark(),
             smart_punctuation: true,
+            highlighting: None,
+            github_alerts: None,
         }
     }
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SearchConfig {
     #[serde(default = "yes")]
     pub enabled: bool,
@@ -116,7 +218,6 @@ impl Default for SearchConfig {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct NavigationConfig {
     /// Up to this many pages per language, the sidebar lists every page;
     /// above it, only the pages of the sections on the current path (so
@@ -134,7 +235,6 @@ impl Default for NavigationConfig {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct PrintConfig {
     /// Write a print page (`SECTION/print/`) for every section.
     #[serde(default = "yes")]
@@ -230,15 +330,34 @@ impl Config {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let doc = toml_edit::ImDocument::parse(text).map_err(|e| {
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unzip();
+            let message = e.message().trim().to_string();
+            Error::new(
+                ErrorKind::Config,
+                format!("invalid configuration: {message}"),
+            )
+            .at(path, line, column)
+            .hint(HINT)
+        })?;
+        let mut keys = KeyReport::default();
+        check_keys(doc.as_table(), "", text, path, &mut keys);
+        let raw = toml::from_str::<RawConfig>(text).map_err(|e| {
             let (line, column) = e.span().map(|s| line_col(text, s.start)).unzip();
             Error::new(
                 ErrorKind::Config,
                 format!("invalid configuration: {}", e.message()),
             )
             .at(path, line, column)
-            .hint("see README.md, section \"Configuration\", for the keys config.toml accepts")
-        })?;
+            .hint(HINT)
+        });
+        let errors = keys.errors.into_iter().chain(raw.as_ref().err().cloned());
+        if let Some(e) = Error::combine(errors) {
+            return Err(e);
+        }
+        let mut raw = raw?;
+        raw.warnings = keys.warnings;
+        apply_zola_keys(&mut raw, &doc, path);
         let config = Config::from_raw(raw, path)?;
         config.check_search_languages(text, path)?;
         Ok(config)
@@ -270,6 +389,11 @@ impl Config {
             Some(e) => Err(e),
             None => Ok(()),
         }
+    }
+
+    /// The warnings config.toml gave (Zola keys with no effect here, a missing title).
+    pub fn warnings(&self) -> &[String] {
+        &self.raw.warnings
     }
 
     pub fn from_raw(raw: RawConfig, path: &Path) -> Result<Config> {
@@ -372,6 +496,218 @@ impl Config {
     }
 }
 
+const HINT: &str = "see README.md, section \"Configuration\", for the keys config.toml accepts (grassroots' own and Zola's)";
+
+/// What walking config.toml's keys found.
+#[derive(Default)]
+struct KeyReport {
+    errors: Vec<Error>,
+    warnings: Vec<String>,
+}
+
+/// Checks every key of `table` (whose path is `prefix`) against
+/// [`crate::zola::config_key`], descending into tables whose keys are checked.
+fn check_keys(
+    table: &dyn toml_edit::TableLike,
+    prefix: &str,
+    text: &str,
+    path: &Path,
+    report: &mut KeyReport,
+) {
+    for (name, item) in table.iter() {
+        let full = if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        // Language tables are named by their code: `languages.en.title` is "languages.*.title".
+        let schema = match prefix {
+            "languages" => "languages.*".to_string(),
+            p if p.starts_with("languages.") => {
+                let rest = p.splitn(3, '.').nth(2);
+                match rest {
+                    Some(r) => format!("languages.*.{r}.{name}"),
+                    None => format!("languages.*.{name}"),
+                }
+            }
+            _ => full.clone(),
+        };
+        let position = table
+            .get_key_value(name)
+            .and_then(|(k, _)| k.span())
+            .map(|s| line_col(text, s.start));
+        let (line, column) = position.unzip();
+        match zola::config_key(&schema) {
+            Some(ConfigKey::Table | ConfigKey::Honoured | ConfigKey::Ours) => {
+                if let Some(inner) = item.as_table_like() {
+                    check_keys(inner, &full, text, path, report);
+                }
+            }
+            Some(ConfigKey::Free) => {}
+            Some(ConfigKey::Ignored(_))
+                if zola::agrees_with_grassroots(
+                    &schema,
+                    item.as_value().and_then(|v| v.as_bool()),
+                ) => {}
+            Some(ConfigKey::Ignored(instead)) => report.warnings.push(format!(
+                "{}: `{full}` is a Zola setting that grassroots does not use: {instead}",
+                crate::error::Location {
+                    file: path.to_path_buf(),
+                    line,
+                    column
+                }
+            )),
+            None => report.errors.push(
+                Error::new(
+                    ErrorKind::Config,
+                    format!("unknown configuration key `{full}`"),
+                )
+                .at(path, line, column)
+                .hint(if prefix.is_empty() {
+                    format!("{HINT}; put your own settings under [extra]")
+                } else {
+                    HINT.to_string()
+                }),
+            ),
+        }
+    }
+}
+
+/// Gives Zola's keys their meaning in grassroots' terms, and the title its
+/// fallback. `doc` tells which keys the file sets.
+fn apply_zola_keys(raw: &mut RawConfig, doc: &toml_edit::ImDocument<&str>, path: &Path) {
+    let root = doc.as_table();
+    let has = |section: &str, key: &str| {
+        root.get(section)
+            .and_then(|t| t.as_table_like())
+            .is_some_and(|t| t.contains_key(key))
+    };
+    if !root.contains_key("title") {
+        let name = site_folder_name(path);
+        raw.warnings.push(format!(
+            "{}: no `title`; the site is called \"{name}\" after its folder (add `title = \"…\"` to config.toml)",
+            path.display()
+        ));
+        raw.title = name;
+    }
+    if let Some(on) = raw.build_search_index
+        && !has("search", "enabled")
+    {
+        raw.search.enabled = on;
+    }
+    for (code, lang) in &raw.languages {
+        if lang.build_search_index == Some(false)
+            && !raw
+                .search
+                .exclude_languages
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(code))
+        {
+            raw.search.exclude_languages.push(code.clone());
+        }
+    }
+    if let Some(h) = raw.markdown.highlighting.clone() {
+        let light_key = if h.light_theme.is_some() {
+            "light_theme"
+        } else {
+            "theme"
+        };
+        let light = h.light_theme.or(h.theme);
+        let md = &mut raw.markdown;
+        for (zola_theme, ours, key, zola_key) in [
+            (light, &mut md.highlight_theme, "highlight_theme", light_key),
+            (
+                h.dark_theme,
+                &mut md.highlight_theme_dark,
+                "highlight_theme_dark",
+                "dark_theme",
+            ),
+        ] {
+            let Some(theme) = zola_theme else { continue };
+            if has_markdown_key(root, key) {
+                continue; // grassroots' own key wins
+            }
+            if crate::markdown::highlight::has_theme(&theme) {
+                *ours = theme;
+            } else {
+                let at = key_location(doc, &["markdown", "highlighting", zola_key], path);
+                raw.warnings.push(format!(
+                    "{at}: Zola's highlighting theme \"{theme}\" is not one of grassroots' (syntect's) themes; using \"{ours}\" (set `[markdown] {key}` to one of: {})",
+                    crate::markdown::highlight::theme_names().join(", ")
+                ));
+            }
+        }
+    }
+    if raw.generate_feeds == Some(false)
+        || raw
+            .languages
+            .values()
+            .any(|l| l.generate_feeds == Some(false))
+    {
+        raw.warnings.push(format!(
+            "{}: Zola's `generate_feeds = false` is not obeyed yet: grassroots writes atom.xml for every language whenever base_url is set",
+            path.display()
+        ));
+    }
+    let taxonomies: Vec<&str> = raw
+        .taxonomies
+        .iter()
+        .chain(raw.languages.values().flat_map(|l| &l.taxonomies))
+        .map(|t| t.name.as_str())
+        .collect();
+    if !taxonomies.is_empty() {
+        raw.warnings.push(format!(
+            "{}: Zola's taxonomies ({}) are read, but grassroots does not write taxonomy pages yet (/{}/ and its terms are missing)",
+            path.display(),
+            taxonomies.join(", "),
+            taxonomies[0]
+        ));
+    }
+}
+
+/// "config.toml:L:C" of the key at `keys` (a path of table names), or the file alone.
+fn key_location(doc: &toml_edit::ImDocument<&str>, keys: &[&str], path: &Path) -> String {
+    let mut table: &dyn toml_edit::TableLike = doc.as_table();
+    let mut span = None;
+    for (i, name) in keys.iter().enumerate() {
+        let Some((key, item)) = table.get_key_value(name) else {
+            break;
+        };
+        if i + 1 == keys.len() {
+            span = key.span();
+        } else if let Some(inner) = item.as_table_like() {
+            table = inner;
+        } else {
+            break;
+        }
+    }
+    let (line, column) = span.map(|s| line_col(doc.raw(), s.start)).unzip();
+    crate::error::Location {
+        file: path.to_path_buf(),
+        line,
+        column,
+    }
+    .to_string()
+}
+
+fn has_markdown_key(root: &toml_edit::Table, key: &str) -> bool {
+    root.get("markdown")
+        .and_then(|t| t.as_table_like())
+        .is_some_and(|t| t.contains_key(key))
+}
+
+/// The name of the folder holding config.toml, for a site without a title.
+fn site_folder_name(config_path: &Path) -> String {
+    let dir = config_path.parent().filter(|d| !d.as_os_str().is_empty());
+    let dir = match dir {
+        Some(d) => d.canonicalize().unwrap_or_else(|_| d.to_path_buf()),
+        None => std::env::current_dir().unwrap_or_default(),
+    };
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,6 +765,78 @@ mod tests {
         assert!(!is_language_code("v2"));
         assert!(!is_language_code("draft"));
         assert!(!is_language_code("z"));
+    }
+
+    #[test]
+    fn zola_config_loads_with_warnings_and_all_errors_at_once() {
+        let text = "base_url = \"https://example.org\"\ncompile_sass = true\nbuild_search_index = false\ntaxonomies = [{ name = \"tags\", feed = true }]\nignored_content = [\"*.xlsx\"]\n\n[markdown]\nhighlight_code = false\n[markdown.highlighting]\ntheme = \"base16-ocean.dark\"\n\n[slugify]\npaths = \"on\"\n\n[link_checker]\nskip_prefixes = []\n\n[languages.en]\ntitle = \"Study\"\nbuild_search_index = true\ntaxonomies = [{ name = \"tags\" }]\n[extra]\nanything = 1\n";
+        let c = parse(text).unwrap();
+        assert!(!c.raw.search.enabled);
+        assert_eq!(c.raw.markdown.highlight_theme, "base16-ocean.dark");
+        assert_eq!(c.raw.slugify.paths, Some(SlugStrategy::On));
+        assert_eq!(c.raw.ignored_content, ["*.xlsx"]);
+        assert_eq!(c.raw.taxonomies[0].name, "tags");
+        assert_eq!(c.raw.languages["en"].taxonomies[0].name, "tags");
+        let w = c.warnings().join("\n");
+        assert!(
+            w.contains("config.toml:2:1: `compile_sass` is a Zola setting"),
+            "{w}"
+        );
+        assert!(
+            w.contains("config.toml:8:1: `markdown.highlight_code`"),
+            "{w}"
+        );
+        assert!(w.contains("config.toml:15:2: `link_checker`"), "{w}");
+        assert!(
+            !w.contains("skip_prefixes"),
+            "one warning for a whole table: {w}"
+        );
+        assert!(w.contains("no `title`"), "{w}");
+        assert!(w.contains("taxonomies (tags, tags)"), "{w}");
+
+        let e = parse("title = \"t\"\nfoo = 1\n[markdown]\nbar = 2\n[languages.en]\nbaz = 3\n")
+            .unwrap_err();
+        let msg = e.to_string();
+        assert_eq!(e.diagnostics().len(), 3, "{msg}");
+        assert!(
+            msg.contains("config.toml:2:1: unknown configuration key `foo`"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("config.toml:4:1: unknown configuration key `markdown.bar`"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("config.toml:6:1: unknown configuration key `languages.en.baz`"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn zola_keys_set_as_grassroots_works_need_no_warning() {
+        let c = parse(
+            "title = \"t\"\ncompile_sass = false\ngenerate_sitemap = true\nminify_html = true\n",
+        )
+        .unwrap();
+        assert_eq!(c.warnings().len(), 1, "{:?}", c.warnings());
+        assert!(
+            c.warnings()[0].contains("`minify_html`"),
+            "{:?}",
+            c.warnings()
+        );
+    }
+
+    #[test]
+    fn unknown_zola_highlighting_theme_is_a_warning() {
+        let c =
+            parse("title = \"t\"\n[markdown.highlighting]\ntheme = \"gruvbox-dark\"\n").unwrap();
+        assert_eq!(c.raw.markdown.highlight_theme, "InspiredGitHub");
+        assert!(
+            c.warnings()[0]
+                .starts_with("config.toml:3:1: Zola's highlighting theme \"gruvbox-dark\""),
+            "{:?}",
+            c.warnings()
+        );
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub enum ErrorKind {
     Server,
     /// `grassroots init` refused its folder.
     Init,
+    /// A shortcode call: unknown, malformed, or its template failed.
+    Shortcode,
 }
 
 /// One problem, with enough context for a person to fix it.

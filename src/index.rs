@@ -30,7 +30,9 @@ fn indexed(site: &Site, lang: usize, id: NodeId) -> bool {
     let entry = &site.views[lang].entries[id];
     let dir = &site.nodes[id].dir;
     entry.translated
-        && entry.source.is_some()
+        && entry
+            .source
+            .is_some_and(|s| site.sources[s].front.in_search_index)
         && !site.config.raw.search.exclude_sections.iter().any(|s| {
             let s = s.trim_matches('/');
             dir == s || dir.starts_with(&format!("{s}/"))

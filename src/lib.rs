@@ -23,6 +23,7 @@ pub mod render;
 pub mod serve;
 pub mod site;
 pub mod theme;
+pub mod zola;
 
 pub use build::{BuildReport, build};
 pub use error::{Error, ErrorKind, Result};

@@ -239,7 +239,10 @@ fn unknown_config_key() {
         let c = fs::read_to_string(f.path().join("config.toml")).unwrap();
         f.write("config.toml", format!("{c}\n[search]\nenable = false\n"));
     });
-    assert_mentions(&err, &["config.toml:", "unknown field `enable`"]);
+    assert_mentions(
+        &err,
+        &["config.toml:", "unknown configuration key `search.enable`"],
+    );
 }
 
 #[test]

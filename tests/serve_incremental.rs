@@ -392,3 +392,77 @@ fn changes_are_classified_before_a_rebuild_path_is_chosen() {
         ChangeKind::Other(PathKind::Config)
     );
 }
+
+#[test]
+fn draft_sections_and_bundles_with_files_rebuild_whole() {
+    let f = Fixture::copy("nested");
+    let mut rebuilder = Rebuilder::new(options(&f)).unwrap();
+    rebuilder.rebuild(&[]).result.unwrap();
+    f.write(
+        "content/part-d/_index.md",
+        "+++\ntitle = \"第四部分\"\n+++\n",
+    );
+    f.write("content/part-d/p.md", "+++\ntitle = \"一篇\"\n+++\n正文\n");
+    let section = f.path().join("content/part-d/_index.md");
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[section.clone(), f.path().join("content/part-d/p.md")]
+    ));
+    // A section becoming a draft takes its pages with it: a full build.
+    edit(
+        &f,
+        "content/part-d/_index.md",
+        "+++\n",
+        "+++\ndraft = true\n",
+    );
+    assert!(!rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        std::slice::from_ref(&section)
+    ));
+    // A page added inside the draft section stays out, as in a fresh build.
+    f.write(
+        "content/part-d/later.md",
+        "+++\ntitle = \"稍后\"\n+++\n正文\n",
+    );
+    assert!(!rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[f.path().join("content/part-d/later.md")]
+    ));
+    edit(
+        &f,
+        "content/part-d/_index.md",
+        "+++\ndraft = true\n",
+        "+++\n",
+    );
+    assert!(!rebuild_and_compare(&f, &mut rebuilder, &[section]));
+    // A page bundle appearing beside its image: where the image is
+    // published follows the bundle, so the whole site is rebuilt.
+    f.write("content/part-a/trip/photo.txt", "照片说明");
+    assert!(!rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[f.path().join("content/part-a/trip/photo.txt")]
+    ));
+    f.write(
+        "content/part-a/trip/index.md",
+        "+++\ntitle = \"调研行\"\n+++\n见照片。\n",
+    );
+    assert!(!rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[f.path().join("content/part-a/trip/index.md")]
+    ));
+    // A plain page next to it is in place again.
+    f.write(
+        "content/part-a/four.md",
+        "+++\ntitle = \"第四篇\"\n+++\n正文\n",
+    );
+    assert!(rebuild_and_compare(
+        &f,
+        &mut rebuilder,
+        &[f.path().join("content/part-a/four.md")]
+    ));
+}

@@ -12,7 +12,7 @@ use time::Date;
 use crate::error::{Error, ErrorKind, Result, line_col};
 
 /// The keys a page or section may set (Zola's names where they mean the same).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -27,7 +27,79 @@ pub struct FrontMatter {
     pub extra: Value,
     /// Line of each key in the source file, for later errors ("template not found").
     pub key_lines: Vec<(String, usize)>,
+
+    // Zola's other keys, with Zola's meaning. Those grassroots does not act
+    // on yet are listed in `pending`, for a warning.
+    /// Old URLs of the page, each to redirect here.
+    pub aliases: Vec<String>,
+    /// A URL this document redirects to instead of showing its content.
+    pub redirect_to: Option<String>,
+    /// The page's whole path below its language's root ("about/team"),
+    /// instead of its section's path plus its slug.
+    pub path: Option<String>,
+    /// `render = false`: the document gets no page of its own.
+    pub render: bool,
+    /// `in_search_index = false`: the document's text is not indexed.
+    pub in_search_index: bool,
+    /// Sections: the template of their pages.
+    pub page_template: Option<String>,
+    /// Sections: their pages are shown in the parent section's lists.
+    pub transparent: bool,
+    /// "left", "right", "heading" or "none".
+    pub insert_anchor_links: Option<String>,
+    pub paginate_by: Option<usize>,
+    pub paginate_path: Option<String>,
+    pub paginate_reversed: bool,
+    /// When the page was last changed.
+    pub updated: Option<Date>,
+    pub authors: Vec<String>,
+    pub generate_feeds: Option<bool>,
+    /// `[taxonomies]`: taxonomy name → terms ("tags" → ["rust", "学习"]).
+    pub taxonomies: Vec<(String, Vec<String>)>,
+    /// Zola keys this file sets that grassroots does not act on yet, with
+    /// the line of each, for one warning per key across the site.
+    pub pending: Vec<(&'static str, Option<usize>)>,
 }
+
+/// Zola's front matter keys that grassroots reads but does not act on yet,
+/// each with what a reader is missing.
+pub const PENDING_ZOLA_KEYS: &[(&str, &str)] = &[
+    ("aliases", "no redirect pages are written at the old URLs"),
+    (
+        "redirect_to",
+        "the document is published with its own content, not as a redirect",
+    ),
+    (
+        "page_template",
+        "its pages use page.html (or their own `template`)",
+    ),
+    (
+        "transparent",
+        "the section's pages are listed in the section itself, not its parent",
+    ),
+    (
+        "insert_anchor_links",
+        "every heading gets a `#` link after its text",
+    ),
+    ("paginate_by", "the section lists all its pages on one page"),
+    (
+        "paginate_path",
+        "the section lists all its pages on one page",
+    ),
+    (
+        "paginate_reversed",
+        "the section lists all its pages on one page",
+    ),
+    ("generate_feeds", "the section gets no feed of its own"),
+    (
+        "taxonomies",
+        "no taxonomy pages are written (the terms are read)",
+    ),
+    (
+        "render",
+        "on a section, `render = false` is not obeyed yet: the section is published",
+    ),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortBy {
@@ -50,12 +122,65 @@ const PAGE_KEYS: &[&str] = &[
     "title",
     "description",
     "date",
+    "updated",
     "weight",
     "draft",
     "slug",
+    "path",
     "template",
+    "aliases",
+    "authors",
+    "render",
+    "in_search_index",
+    "taxonomies",
     "extra",
 ];
+
+/// Keys only a section (`_index.md`) takes, as in Zola.
+const SECTION_KEYS: &[&str] = &[
+    "sort_by",
+    "page_template",
+    "transparent",
+    "insert_anchor_links",
+    "paginate_by",
+    "paginate_path",
+    "paginate_reversed",
+    "redirect_to",
+    "generate_feeds",
+];
+
+impl Default for FrontMatter {
+    fn default() -> Self {
+        FrontMatter {
+            title: None,
+            description: None,
+            date: None,
+            weight: None,
+            draft: false,
+            slug: None,
+            template: None,
+            sort_by: None,
+            extra: Value::Null,
+            key_lines: Vec::new(),
+            aliases: Vec::new(),
+            redirect_to: None,
+            path: None,
+            render: true,
+            in_search_index: true,
+            page_template: None,
+            transparent: false,
+            insert_anchor_links: None,
+            paginate_by: None,
+            paginate_path: None,
+            paginate_reversed: false,
+            updated: None,
+            authors: Vec::new(),
+            generate_feeds: None,
+            taxonomies: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+}
 
 impl FrontMatter {
     pub fn line_of(&self, key: &str) -> Option<usize> {
@@ -70,7 +195,9 @@ impl FrontMatter {
 /// front matter is allowed: its title then comes from its first `# ` heading.
 pub fn split<'a>(text: &'a str, path: &Path, is_section: bool) -> Result<Split<'a>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_line = text.lines().next().unwrap_or("");
+    // Zola accepts blank lines before the opening fence.
+    let (blank_lines, fence_at) = leading_blank_lines(text);
+    let first_line = text[fence_at..].lines().next().unwrap_or("");
     let fence = match first_line.trim_end() {
         "+++" => "+++",
         "---" => "---",
@@ -82,12 +209,15 @@ pub fn split<'a>(text: &'a str, path: &Path, is_section: bool) -> Result<Split<'
             });
         }
     };
+    let fence_line = blank_lines + 1;
     // Find the closing fence on a line of its own.
-    let start = text.find('\n').map_or(text.len(), |i| i + 1);
+    let start = text[fence_at..]
+        .find('\n')
+        .map_or(text.len(), |i| fence_at + i + 1);
     let mut offset = start;
     let mut close = None;
-    // The front matter starts on line 2.
-    for (line_no, line) in (2..).zip(text[start..].split_inclusive('\n')) {
+    // The front matter starts on the line after the fence.
+    for (line_no, line) in (fence_line + 1..).zip(text[start..].split_inclusive('\n')) {
         if line.trim_end() == fence {
             close = Some((offset, offset + line.len(), line_no));
             break;
@@ -97,14 +227,17 @@ pub fn split<'a>(text: &'a str, path: &Path, is_section: bool) -> Result<Split<'
     let Some((fm_end, body_start, close_line)) = close else {
         return Err(Error::new(
             ErrorKind::FrontMatter,
-            format!("front matter opened with `{fence}` on line 1 is never closed"),
+            format!("front matter opened with `{fence}` on line {fence_line} is never closed"),
         )
-        .at(path, Some(1), Some(1))
+        .at(path, Some(fence_line), Some(1))
         .hint(format!(
             "add a line containing only `{fence}` after the last front matter key"
         )));
     };
-    let fm_text = &text[start..fm_end];
+    // The blank lines before the fence are kept as empty lines of the front
+    // matter, so every position below counts from the file's first line.
+    let fm_owned = format!("{}{}", "\n".repeat(blank_lines), &text[start..fm_end]);
+    let fm_text = fm_owned.as_str();
     let value = if fence == "+++" {
         parse_toml(fm_text, path)?
     } else {
@@ -116,6 +249,20 @@ pub fn split<'a>(text: &'a str, path: &Path, is_section: bool) -> Result<Split<'
         body: &text[body_start..],
         body_line: close_line + 1,
     })
+}
+
+/// How many blank lines come before the first other line, and where it starts.
+fn leading_blank_lines(text: &str) -> (usize, usize) {
+    let mut count = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.trim().is_empty() || !line.ends_with('\n') {
+            break;
+        }
+        count += 1;
+        offset += line.len();
+    }
+    (count, offset)
 }
 
 /// Line 2 of the file is line 1 of the front matter.
@@ -196,6 +343,10 @@ fn toml_to_json(v: toml::Value) -> Value {
 fn key_position(fm: &str, key: &str) -> Option<(usize, usize)> {
     fm.lines().enumerate().find_map(|(i, line)| {
         let trimmed = line.trim_start();
+        // A TOML table header: `[taxonomies]`, `[extra]`.
+        if trimmed.trim_end() == format!("[{key}]") {
+            return Some((i + 1 + FM_LINE_OFFSET, line.len() - trimmed.len() + 1));
+        }
         let rest = trimmed.strip_prefix(key).or_else(|| {
             trimmed
                 .strip_prefix('"')
@@ -274,24 +425,83 @@ fn check_keys(value: Value, fm: &str, path: &Path, is_section: bool) -> Result<F
             "sort_by" if is_section => match v.as_str() {
                 Some("weight") => front.sort_by = Some(SortBy::Weight),
                 Some("date") => front.sort_by = Some(SortBy::Date),
-                Some("title") => front.sort_by = Some(SortBy::Title),
+                // Zola's "title_bytes" is the order grassroots' "title" already has.
+                Some("title" | "title_bytes") => front.sort_by = Some(SortBy::Title),
                 Some("none") => front.sort_by = Some(SortBy::None),
+                Some(zola @ ("update_date" | "slug")) => errors.push(fail(&format!(
+                    "is Zola's \"{zola}\", which grassroots cannot sort by yet; use \"date\", \"title\", \"weight\" or \"none\""
+                ))),
                 _ => errors.push(fail(
                     "must be one of \"weight\", \"date\", \"title\" or \"none\"",
                 )),
             },
-            "sort_by" => errors.push(
+            key if SECTION_KEYS.contains(&key) && !is_section => errors.push(
                 Error::new(
                     ErrorKind::FrontMatter,
-                    "front matter key `sort_by` only applies to sections",
+                    format!("front matter key `{key}` only applies to sections"),
                 )
                 .at(path, line, column)
                 .hint("move it to the section's _index.md, or remove it"),
             ),
+            "page_template" | "redirect_to" | "path" | "insert_anchor_links" | "paginate_path" => {
+                match v {
+                    Value::String(s) => match key.as_str() {
+                        "page_template" => front.page_template = Some(s),
+                        "redirect_to" => front.redirect_to = Some(s),
+                        "path" => front.path = Some(s),
+                        "paginate_path" => front.paginate_path = Some(s),
+                        _ => match s.as_str() {
+                            "left" | "right" | "heading" | "none" => {
+                                front.insert_anchor_links = Some(s)
+                            }
+                            _ => errors.push(fail(
+                                "must be one of \"left\", \"right\", \"heading\" or \"none\"",
+                            )),
+                        },
+                    },
+                    _ => errors.push(fail(&format!("must be a string, not {}", kind_of(&v)))),
+                }
+            }
+            "render" | "in_search_index" | "transparent" | "paginate_reversed"
+            | "generate_feeds" => match v {
+                Value::Bool(b) => match key.as_str() {
+                    "render" => front.render = b,
+                    "in_search_index" => front.in_search_index = b,
+                    "transparent" => front.transparent = b,
+                    "paginate_reversed" => front.paginate_reversed = b,
+                    _ => front.generate_feeds = Some(b),
+                },
+                _ => errors.push(fail(&format!("must be true or false, not {}", kind_of(&v)))),
+            },
+            "paginate_by" => match v.as_u64() {
+                Some(n) => front.paginate_by = Some(n as usize),
+                None => errors.push(fail(&format!(
+                    "must be a whole number of pages, not {}",
+                    kind_of(&v)
+                ))),
+            },
+            "updated" => match v.as_str().and_then(parse_date) {
+                Some(d) => front.updated = Some(d),
+                None => errors.push(fail(
+                    "must be a date such as 2023-09-01 (or 2023-09-01T08:00:00+08:00)",
+                )),
+            },
+            "aliases" | "authors" => match string_list(&v) {
+                Some(list) if key == "aliases" => front.aliases = list,
+                Some(list) => front.authors = list,
+                None => errors.push(fail(&format!(
+                    "must be a list of strings such as [\"a\", \"b\"], not {}",
+                    kind_of(&v)
+                ))),
+            },
+            "taxonomies" => match taxonomy_terms(&v, fm, path) {
+                Ok(terms) => front.taxonomies = terms,
+                Err(e) => errors.push(e),
+            },
             _ => {
                 let mut allowed = PAGE_KEYS.to_vec();
                 if is_section {
-                    allowed.push("sort_by");
+                    allowed.extend(SECTION_KEYS);
                 }
                 errors.push(
                     Error::new(
@@ -300,7 +510,7 @@ fn check_keys(value: Value, fm: &str, path: &Path, is_section: bool) -> Result<F
                     )
                     .at(path, line, column)
                     .hint(format!(
-                        "known keys are {}; put your own keys under [extra]",
+                        "known keys (grassroots' and Zola's) are {}; put your own keys under [extra]",
                         allowed
                             .iter()
                             .map(|k| format!("`{k}`"))
@@ -311,10 +521,95 @@ fn check_keys(value: Value, fm: &str, path: &Path, is_section: bool) -> Result<F
             }
         }
     }
+    note_pending(&mut front, is_section);
     match Error::combine(errors) {
         Some(e) => Err(e),
         None => Ok(front),
     }
+}
+
+/// Lists the Zola keys this file sets whose meaning grassroots does not
+/// carry out yet (see [`PENDING_ZOLA_KEYS`]).
+fn note_pending(front: &mut FrontMatter, is_section: bool) {
+    let set = |key: &str| match key {
+        "aliases" => !front.aliases.is_empty(),
+        "redirect_to" => front.redirect_to.is_some(),
+        "page_template" => front.page_template.is_some(),
+        "transparent" => front.transparent,
+        // "left"/"right"/"heading" ask for something other than ours; "none" for none.
+        "insert_anchor_links" => front.insert_anchor_links.is_some(),
+        "paginate_by" => front.paginate_by.is_some(),
+        "paginate_path" => front.paginate_path.is_some() && front.paginate_by.is_none(),
+        "paginate_reversed" => front.paginate_reversed && front.paginate_by.is_none(),
+        "generate_feeds" => front.generate_feeds == Some(true),
+        "taxonomies" => !front.taxonomies.is_empty(),
+        "render" => is_section && !front.render,
+        _ => false,
+    };
+    let pending: Vec<&'static str> = PENDING_ZOLA_KEYS
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| set(k))
+        .collect();
+    for key in pending {
+        let line = front.line_of(key);
+        front.pending.push((key, line));
+    }
+}
+
+fn string_list(v: &Value) -> Option<Vec<String>> {
+    v.as_array()?
+        .iter()
+        .map(|x| x.as_str().map(str::to_string))
+        .collect()
+}
+
+/// `[taxonomies]` as Zola writes it: `tags = ["rust", "学习"]`, one list of
+/// terms per taxonomy. Errors name the taxonomy's own line.
+fn taxonomy_terms(v: &Value, fm: &str, path: &Path) -> Result<Vec<(String, Vec<String>)>> {
+    let table_pos = key_position(fm, "taxonomies");
+    let Value::Object(map) = v else {
+        return Err(Error::new(
+            ErrorKind::FrontMatter,
+            format!("front matter key `taxonomies` must be a table, not {}", kind_of(v)),
+        )
+        .at(path, table_pos.map(|p| p.0), table_pos.map(|p| p.1))
+        .hint("write it as `[taxonomies]` followed by lines such as `tags = [\"rust\", \"学习\"]` (YAML: a mapping of lists)"));
+    };
+    let mut terms = Vec::new();
+    let mut errors = Vec::new();
+    for (name, list) in map {
+        match string_list(list) {
+            Some(l) => terms.push((name.clone(), l)),
+            None => {
+                let pos = subkey_position(fm, "taxonomies", name).or(table_pos);
+                errors.push(
+                    Error::new(
+                        ErrorKind::FrontMatter,
+                        format!(
+                            "`taxonomies.{name}` must be a list of terms, not {}",
+                            kind_of(list)
+                        ),
+                    )
+                    .at(path, pos.map(|p| p.0), pos.map(|p| p.1))
+                    .hint(format!("write it as `{name} = [\"term\", \"another\"]`")),
+                );
+            }
+        }
+    }
+    match Error::combine(errors) {
+        Some(e) => Err(e),
+        None => Ok(terms),
+    }
+}
+
+/// Line and column of `key` inside the `[table]` (TOML) or `table:` (YAML) block.
+fn subkey_position(fm: &str, table: &str, key: &str) -> Option<(usize, usize)> {
+    let (table_line, _) = key_position(fm, table)?;
+    // `table_line` counts from the file's first line; the block starts after it.
+    let skip = table_line - FM_LINE_OFFSET;
+    let rest: String = fm.lines().skip(skip).collect::<Vec<_>>().join("\n");
+    key_position(&rest, key).map(|(l, c)| (l + skip, c))
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -428,6 +723,21 @@ mod tests {
     }
 
     #[test]
+    fn zola_sort_orders() {
+        let section = |v: &str| {
+            split(
+                &format!("+++\nsort_by = \"{v}\"\n+++\n"),
+                Path::new("_index.md"),
+                true,
+            )
+            .map(|s| s.front.sort_by)
+        };
+        assert_eq!(section("title_bytes").unwrap(), Some(SortBy::Title));
+        let e = section("update_date").unwrap_err().to_string();
+        assert!(e.contains("Zola's \"update_date\""), "{e}");
+    }
+
+    #[test]
     fn sort_by_only_on_sections() {
         assert!(parse("+++\nsort_by = \"weight\"\n+++\n").is_err());
         let s = split(
@@ -437,6 +747,78 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.front.sort_by, Some(SortBy::Date));
+    }
+
+    #[test]
+    fn every_zola_page_key_is_accepted() {
+        let s = parse("+++\ntitle = \"t\"\nupdated = 2024-01-02\nauthors = [\"张三\", \"Li\"]\naliases = [\"/old/\"]\npath = \"about/team\"\nrender = true\nin_search_index = false\n[taxonomies]\ntags = [\"rust\", \"学习\"]\n+++\nbody\n").unwrap();
+        let f = &s.front;
+        assert_eq!(f.updated.unwrap().to_string(), "2024-01-02");
+        assert_eq!(f.authors, ["张三", "Li"]);
+        assert_eq!(f.aliases, ["/old/"]);
+        assert_eq!(f.path.as_deref(), Some("about/team"));
+        assert!(f.render && !f.in_search_index);
+        assert_eq!(
+            f.taxonomies,
+            [(
+                "tags".to_string(),
+                vec!["rust".to_string(), "学习".to_string()]
+            )]
+        );
+        let pending: Vec<_> = f.pending.iter().map(|(k, _)| *k).collect();
+        assert_eq!(pending, ["aliases", "taxonomies"]);
+        assert_eq!(f.pending[0].1, Some(5));
+    }
+
+    #[test]
+    fn every_zola_section_key_is_accepted() {
+        let s = split(
+            "---\ntitle: S\nsort_by: date\npage_template: post.html\ntransparent: true\ninsert_anchor_links: right\npaginate_by: 5\npaginate_path: seite\npaginate_reversed: true\nredirect_to: https://example.org\ngenerate_feeds: true\nrender: false\naliases: [a]\nin_search_index: false\n---\n",
+            Path::new("_index.md"),
+            true,
+        )
+        .unwrap();
+        let f = &s.front;
+        assert_eq!(f.page_template.as_deref(), Some("post.html"));
+        assert_eq!(f.paginate_by, Some(5));
+        assert!(f.transparent && f.paginate_reversed && !f.render);
+        assert_eq!(f.pending.len(), 8, "{:?}", f.pending);
+    }
+
+    #[test]
+    fn section_keys_on_pages_and_bad_values_are_all_reported() {
+        let e = parse("+++\npaginate_by = 3\naliases = \"x\"\n[taxonomies]\ntags = \"one\"\n+++\n")
+            .unwrap_err();
+        let msg = e.to_string();
+        assert_eq!(e.diagnostics().len(), 3, "{msg}");
+        assert!(
+            msg.contains(
+                "content/a.md:2:1: front matter key `paginate_by` only applies to sections"
+            ),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("content/a.md:3:1: front matter key `aliases` must be a list"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("content/a.md:5:1: `taxonomies.tags` must be a list of terms"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn blank_lines_before_the_fence_are_accepted() {
+        let s = parse("\n\n+++\ntitle = \"x\"\nweight = \"w\"\n+++\nbody\n");
+        let e = s.unwrap_err().to_string();
+        assert!(
+            e.starts_with("content/a.md:5:1: front matter key `weight`"),
+            "{e}"
+        );
+        let s = parse("\n  \n---\ntitle: x\n---\nbody\n").unwrap();
+        assert_eq!(s.front.title.as_deref(), Some("x"));
+        assert_eq!(s.body, "body\n");
+        assert_eq!(s.body_line, 6);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! beside its original: `page.md` is in the default language, `page.en.md` in
 //! English, `_index.en.md` is the English side of a section.
 
+pub mod assets;
 pub mod front_matter;
 
 use std::path::{Path, PathBuf};
@@ -46,9 +47,21 @@ pub struct SourceFile {
     pub body: String,
     /// Line of the file on which `body` starts, so Markdown errors can name file lines.
     pub body_line: usize,
+    /// The URL segment the file name asks for when it differs from `stem`:
+    /// Zola takes a leading date off (`2016-10-08_a-post.md` → `a-post`).
+    /// A `slug` in the front matter wins over it.
+    pub name_slug: Option<String>,
 }
 
 impl SourceFile {
+    /// Zola's `authors`, else config.toml's `author` (the site's default).
+    pub fn authors(&self, config: &Config) -> Vec<String> {
+        if !self.front.authors.is_empty() {
+            return self.front.authors.clone();
+        }
+        config.raw.author.iter().cloned().collect()
+    }
+
     /// Key shared by a file and its translations: "units/a" for pages, "units/" for sections.
     pub fn key(&self) -> String {
         match self.kind {
@@ -62,8 +75,17 @@ impl SourceFile {
 /// Files that were found and not loaded, for one informational line.
 #[derive(Debug, Default)]
 pub struct Skipped {
+    /// Drafts, pages of draft sections and pages with `render = false`.
     pub drafts: usize,
     pub other_files: Vec<PathBuf>,
+    /// Files matching config.toml's `ignored_content`.
+    pub ignored: usize,
+    /// Other files (images, downloads), as paths below content/, published
+    /// beside their page bundle or section as Zola does ([`assets::publish`]).
+    pub assets: Vec<String>,
+    /// Zola features the content uses that grassroots does not carry out
+    /// yet, one line per feature, for the build report.
+    pub warnings: Vec<String>,
 }
 
 /// Reads every Markdown file under `content_dir` in parallel. Drafts are left
@@ -77,6 +99,7 @@ pub fn load(
         return Err(Error::in_file(ErrorKind::Content, content_dir, "the content folder does not exist")
             .hint("a site keeps its Markdown in content/ next to config.toml; `grassroots init DIR` makes one"));
     }
+    let ignored = ignored_content(config)?;
     let mut markdown = Vec::new();
     let mut skipped = Skipped::default();
     for entry in WalkDir::new(content_dir).sort_by_file_name() {
@@ -91,10 +114,18 @@ pub fn load(
         if name.starts_with('.') || !entry.file_type().is_file() {
             continue;
         }
+        let rel = entry
+            .path()
+            .strip_prefix(content_dir)
+            .unwrap_or(entry.path());
+        if ignored.is_match(rel) {
+            skipped.ignored += 1;
+            continue;
+        }
         if name.ends_with(".md") {
             markdown.push(entry.into_path());
         } else {
-            skipped.other_files.push(entry.into_path());
+            skipped.assets.push(slash_path(rel));
         }
     }
     let results: Vec<Result<Option<SourceFile>>> = markdown
@@ -103,17 +134,119 @@ pub fn load(
         .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
-    for r in results {
+    // Sections left out as drafts: (folder, language); their pages go too.
+    let mut draft_sections = Vec::new();
+    for (path, r) in markdown.iter().zip(results) {
         match r {
             Ok(Some(f)) => files.push(f),
-            Ok(None) => skipped.drafts += 1,
+            Ok(None) => {
+                skipped.drafts += 1;
+                if let Some(section) = draft_section(content_dir, path, config) {
+                    draft_sections.push(section);
+                }
+            }
             Err(e) => errors.push(e),
         }
     }
-    match Error::combine(errors) {
-        Some(e) => Err(e),
-        None => Ok((files, skipped)),
+    if let Some(e) = Error::combine(errors) {
+        return Err(e);
     }
+    let before = files.len();
+    files.retain(|f| {
+        !draft_sections
+            .iter()
+            .any(|(dir, lang)| f.lang == *lang && is_within(&f.dir, dir))
+    });
+    skipped.drafts += before - files.len();
+    skipped.warnings = pending_zola_warnings(&files);
+    Ok((files, skipped))
+}
+
+/// config.toml's `ignored_content` globs, matched against paths below content/.
+pub(crate) fn ignored_content(config: &Config) -> Result<globset::GlobSet> {
+    let mut set = globset::GlobSetBuilder::new();
+    let mut errors = Vec::new();
+    for pattern in &config.raw.ignored_content {
+        match globset::Glob::new(pattern) {
+            Ok(g) => {
+                set.add(g);
+            }
+            Err(e) => errors.push(
+                Error::new(
+                    ErrorKind::Config,
+                    format!("`ignored_content`: \"{pattern}\" is not a glob pattern: {}", e.kind()),
+                )
+                .at("config.toml", None, None)
+                .hint("write globs as Zola does, e.g. \"*.xlsx\", \"drafts/**\" or \"*.{graphml,psd}\""),
+            ),
+        }
+    }
+    if let Some(e) = Error::combine(errors) {
+        return Err(e);
+    }
+    set.build().map_err(|e| {
+        Error::new(ErrorKind::Config, format!("`ignored_content`: {e}")).at(
+            "config.toml",
+            None,
+            None,
+        )
+    })
+}
+
+/// The (folder, language) of a section file that was left out as a draft.
+fn draft_section(content_dir: &Path, path: &Path, config: &Config) -> Option<(String, usize)> {
+    let name = path.file_name()?.to_string_lossy();
+    let (base, lang) = split_language(&name, path, config).ok()?;
+    if base != "_index" {
+        return None;
+    }
+    let rel = path.strip_prefix(content_dir).ok()?.parent()?;
+    let dir = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    Some((dir, lang))
+}
+
+/// Whether folder `dir` is `section` or below it ("" is the top).
+fn is_within(dir: &str, section: &str) -> bool {
+    section.is_empty()
+        || dir == section
+        || dir
+            .strip_prefix(section)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// One warning per Zola front matter key that files set and grassroots
+/// does not carry out yet, naming the first file and how many use it.
+fn pending_zola_warnings(files: &[SourceFile]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (key, missing) in front_matter::PENDING_ZOLA_KEYS {
+        let mut users = files.iter().filter_map(|f| {
+            f.front
+                .pending
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, line)| (f, *line))
+        });
+        let Some((first, line)) = users.next() else {
+            continue;
+        };
+        let others = users.count();
+        let at = match line {
+            Some(l) => format!("{}:{l}", first.display_path.display()),
+            None => first.display_path.display().to_string(),
+        };
+        let also = match others {
+            0 => String::new(),
+            n => format!(" (and {n} more file(s))"),
+        };
+        warnings.push(format!(
+            "{at}: `{key}` is Zola's front matter key, which grassroots reads but does not carry out yet{also}: {missing}"
+        ));
+    }
+    warnings
 }
 
 pub(crate) fn load_file(
@@ -123,22 +256,24 @@ pub(crate) fn load_file(
     drafts: bool,
 ) -> Result<Option<SourceFile>> {
     let rel = path.strip_prefix(content_dir).unwrap_or(path);
-    let rel_path = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
+    let rel_path = slash_path(rel);
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read the file", e))?;
     let text = decode_utf8(bytes, path)?;
     let file_name = rel
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let dir = rel_path
+    let mut dir = rel_path
         .rsplit_once('/')
         .map(|(d, _)| d.to_string())
         .unwrap_or_default();
-    let (base, lang) = split_language(&file_name, path, config)?;
+    let (mut base, lang) = split_language(&file_name, path, config)?;
+    // Zola's page bundle: `post/index.md` is the page `post`, in post's parent.
+    if base == "index" && !dir.is_empty() && path.parent().is_some_and(assets::is_bundle_dir) {
+        let (parent, folder) = dir.rsplit_once('/').unwrap_or(("", &dir));
+        base = folder.to_string();
+        dir = parent.to_string();
+    }
     let kind = if base == "_index" {
         Kind::Section
     } else {
@@ -148,8 +283,22 @@ pub(crate) fn load_file(
     if split.front.draft && !drafts {
         return Ok(None);
     }
+    // Zola's `render = false`: the page gets no HTML of its own.
+    if kind == Kind::Page && !split.front.render {
+        return Ok(None);
+    }
+    let mut front = split.front;
+    let name_date = (kind == Kind::Page).then(|| date_prefix(&base)).flatten();
+    if let Some((date, _)) = &name_date
+        && front.date.is_none()
+    {
+        front.date = Some(*date);
+    }
+    let name_slug = name_date
+        .filter(|_| !config.raw.slugify.paths_keep_dates)
+        .map(|(_, rest)| rest);
     let mut body = split.body.to_string();
-    let title = match &split.front.title {
+    let title = match &front.title {
         Some(t) => t.clone(),
         None => take_leading_h1(&mut body).unwrap_or_else(|| {
             if kind == Kind::Section {
@@ -170,11 +319,38 @@ pub(crate) fn load_file(
             base
         },
         dir,
-        front: split.front,
+        front,
         title,
         body,
         body_line: split.body_line,
+        name_slug,
     }))
+}
+
+/// Zola's date in a file name: `2016-10-08_a-post` or `2016-10-08-a-post`
+/// (a time may follow the date: `2016-10-08T08:00:00_a-post`) → the date
+/// and "a-post".
+fn date_prefix(name: &str) -> Option<(time::Date, String)> {
+    let date = front_matter::parse_date(name.get(..10)?)?;
+    let mut rest = &name[10..];
+    // An optional time, as Zola allows: THH:MM:SS.
+    if let Some(t) = rest.strip_prefix('T')
+        && t.len() >= 8
+        && t.as_bytes()[2] == b':'
+        && t.as_bytes()[5] == b':'
+    {
+        rest = &t[8..];
+    }
+    let slug = rest.strip_prefix(['_', '-'])?.trim();
+    (!slug.is_empty()).then(|| (date, slug.to_string()))
+}
+
+/// A relative path with `/` separators.
+fn slash_path(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Invalid UTF-8 is reported at the line and column of the first bad byte.
@@ -262,6 +438,25 @@ mod tests {
             e.contains("\"fr\", which config.toml does not configure"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn dates_in_file_names() {
+        let (d, s) = date_prefix("2016-10-08_a-post").unwrap();
+        assert_eq!((d.to_string(), s.as_str()), ("2016-10-08".into(), "a-post"));
+        assert_eq!(date_prefix("2016-10-08-a-post").unwrap().1, "a-post");
+        assert_eq!(date_prefix("2016-10-08T08:00:00_学习").unwrap().1, "学习");
+        assert!(date_prefix("2016-10-08").is_none());
+        assert!(date_prefix("2016-13-08_x").is_none());
+        assert!(date_prefix("intro").is_none());
+    }
+
+    #[test]
+    fn folders_within_sections() {
+        assert!(is_within("a/b", "a"));
+        assert!(is_within("a", "a"));
+        assert!(!is_within("ab", "a"));
+        assert!(is_within("x", ""));
     }
 
     #[test]

@@ -52,6 +52,9 @@ impl Session {
     /// deleted page, two pages at one URL) nothing is written and the
     /// session is unchanged.
     pub(super) fn apply_tree_change(&mut self, changed: &[PathBuf]) -> Result<Edit> {
+        if !self.tree_change_in_place(changed)? {
+            return Ok(Edit::NeedsFullBuild);
+        }
         let (sources, edited) = self.sources_after(changed)?;
         let site = Site::new(self.site.config.clone(), sources)?;
         let renumbering = Renumbering::new(&self.site, &site);
@@ -69,17 +72,108 @@ impl Session {
         }
     }
 
+    /// Whether `changed` can be applied by reloading just those files. Not
+    /// when a section's draft flag toggled or a file sits in a draft section
+    /// (a fresh load drops or adds the whole section), nor when a section
+    /// or bundle page appears or goes in a folder with other files (where
+    /// those files are published follows the sections and bundles).
+    fn tree_change_in_place(&self, changed: &[PathBuf]) -> Result<bool> {
+        let content_dir = self.opts.site_dir.join("content");
+        let batch: HashSet<String> = changed
+            .iter()
+            .map(|p| content_rel_path(&content_dir, p))
+            .collect();
+        for path in changed {
+            let rel = content_rel_path(&content_dir, path);
+            let name = rel.rsplit('/').next().unwrap_or(&rel);
+            let is_section_or_bundle = name.starts_with("_index.") || name.starts_with("index.");
+            let was_loaded = self.site.sources.iter().any(|s| s.rel_path == rel);
+            let file = content_dir.join(&rel);
+            if is_section_or_bundle && (was_loaded == file.is_file()) {
+                return Ok(false); // edited and now (or no longer) a draft
+            }
+            let folder = file.parent().unwrap_or(&content_dir);
+            if is_section_or_bundle && has_other_files(folder) {
+                return Ok(false);
+            }
+            // A section back from being a draft brings back pages that the
+            // session never loaded.
+            if is_section_or_bundle
+                && !was_loaded
+                && self.has_unloaded_pages(&content_dir, folder, &batch)
+            {
+                return Ok(false);
+            }
+            if self.in_unloaded_section(&content_dir, &rel, &batch) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Whether `folder` or a folder below it holds Markdown files that the
+    /// site did not load, other than those in this `batch` of changes.
+    fn has_unloaded_pages(
+        &self,
+        content_dir: &Path,
+        folder: &Path,
+        batch: &HashSet<String>,
+    ) -> bool {
+        let loaded: HashSet<&str> = self
+            .site
+            .sources
+            .iter()
+            .map(|s| s.rel_path.as_str())
+            .collect();
+        walkdir::WalkDir::new(folder)
+            .into_iter()
+            .flatten()
+            .any(|e| {
+                let rel = content_rel_path(content_dir, e.path());
+                e.file_type().is_file()
+                    && rel.ends_with(".md")
+                    && !loaded.contains(rel.as_str())
+                    && !batch.contains(&rel)
+            })
+    }
+
+    /// Whether a folder above `rel` has an `_index*.md` that the site did
+    /// not load (other than those in this `batch` of changes): a draft
+    /// section, whose pages a fresh build leaves out.
+    fn in_unloaded_section(&self, content_dir: &Path, rel: &str, batch: &HashSet<String>) -> bool {
+        let mut dir = rel.rsplit_once('/').map(|(d, _)| d);
+        while let Some(d) = dir {
+            let on_disk = std::fs::read_dir(content_dir.join(d))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with("_index") && n.ends_with(".md"));
+            for name in on_disk {
+                let section = format!("{d}/{name}");
+                if !batch.contains(&section)
+                    && !self.site.sources.iter().any(|s| s.rel_path == section)
+                {
+                    return true;
+                }
+            }
+            dir = d.rsplit_once('/').map(|(p, _)| p);
+        }
+        false
+    }
+
     /// The sources a fresh build would load after `changed`, in its order,
     /// and the content paths whose text was (re)loaded.
     fn sources_after(&self, changed: &[PathBuf]) -> Result<(Vec<SourceFile>, HashSet<String>)> {
         let content_dir = self.opts.site_dir.join("content");
+        let ignored = content::ignored_content(&self.site.config)?;
         let mut sources = self.site.sources.clone();
         let mut edited = HashSet::new();
         for path in changed {
             let rel = content_rel_path(&content_dir, path);
             sources.retain(|s| s.rel_path != rel);
             let file = content_dir.join(&rel);
-            if !file.is_file() {
+            if !file.is_file() || ignored.is_match(Path::new(&rel)) {
                 continue;
             }
             if let Some(source) =
@@ -446,6 +540,14 @@ fn same_entry(
             .iter()
             .zip(&after.children)
             .all(|(&b, &a)| renumbering.node(b) == Some(a))
+}
+
+/// Whether `dir` or a folder below it holds a file that is not Markdown.
+fn has_other_files(dir: &Path) -> bool {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .any(|e| e.file_type().is_file() && e.path().extension().is_none_or(|x| x != "md"))
 }
 
 /// "units/research.md" for a path below `content_dir` (absolute or not).

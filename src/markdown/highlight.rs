@@ -21,6 +21,24 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
+/// syntect's built-in themes, loaded once.
+fn themes() -> &'static ThemeSet {
+    static SET: OnceLock<ThemeSet> = OnceLock::new();
+    SET.get_or_init(ThemeSet::load_defaults)
+}
+
+/// Whether `name` is one of the themes [`stylesheet`] accepts.
+pub fn has_theme(name: &str) -> bool {
+    themes().themes.contains_key(name)
+}
+
+/// The theme names [`stylesheet`] accepts, sorted.
+pub fn theme_names() -> Vec<String> {
+    let mut names: Vec<String> = themes().themes.keys().cloned().collect();
+    names.sort();
+    names
+}
+
 /// Highlighted HTML for a fenced code block, or `None` when the language is
 /// unknown (the caller then escapes the code as plain text).
 pub fn highlight(code: &str, lang: &str) -> Option<String> {

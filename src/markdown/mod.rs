@@ -8,6 +8,7 @@
 
 pub mod highlight;
 pub mod ids;
+pub mod shortcodes;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -62,6 +63,8 @@ pub struct Rendered {
     /// page shows their URLs, so it changes when they move.
     pub link_targets: Vec<DocRef>,
     pub stats: TextStats,
+    /// Zola's summary: the HTML before a `<!-- more -->` line, if there is one.
+    pub summary: Option<String>,
 }
 
 /// One heading in the table of contents, with the headings below it.
@@ -118,12 +121,14 @@ pub struct RenderContext<'a> {
     pub id_prefix: &'a str,
 }
 
-fn parser_options(smart_punctuation: bool) -> Options {
+pub(crate) fn parser_options(smart_punctuation: bool) -> Options {
     let mut o = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        // GitHub's alerts (`> [!NOTE]`), as Zola's `github_alerts` renders them.
+        | Options::ENABLE_GFM;
     if smart_punctuation {
         o |= Options::ENABLE_SMART_PUNCTUATION;
     }
@@ -142,6 +147,7 @@ pub fn render(markdown: &str, ctx: &RenderContext) -> Result<Rendered> {
     let mut out: Vec<Event> = Vec::new();
     let mut heading: Option<HeadingBuf> = None;
     let mut code: Option<(String, String)> = None; // (language, text)
+    let mut summary_end: Option<usize> = None; // events before `<!-- more -->`
 
     for (event, range) in parser {
         let position = || {
@@ -232,6 +238,23 @@ pub fn render(markdown: &str, ctx: &RenderContext) -> Result<Rendered> {
                 out.push(Event::Html(CowStr::Borrowed("</div>")));
                 state.block_end();
             }
+            // Zola's summary marker: the text before it is the page's summary,
+            // and readers following "read more" land just after it.
+            Event::Html(ref h) | Event::InlineHtml(ref h)
+                if h.trim() == "<!-- more -->" && summary_end.is_none() =>
+            {
+                summary_end = Some(out.len());
+                state
+                    .ids
+                    .push(format!("{}continue-reading", state.id_prefix));
+                out.push(Event::Html(CowStr::Boxed(
+                    format!(
+                        "<span id=\"{}continue-reading\"></span>\n",
+                        escape(&state.id_prefix)
+                    )
+                    .into(),
+                )));
+            }
             Event::Start(Tag::FootnoteDefinition(ref name)) => {
                 state.ids.push(format!("fn-{name}"));
                 out.push(event);
@@ -256,9 +279,16 @@ pub fn render(markdown: &str, ctx: &RenderContext) -> Result<Rendered> {
     if let Some(e) = Error::combine(errors) {
         return Err(e);
     }
+    let summary = summary_end.map(|end| {
+        let mut s = String::new();
+        pulldown_cmark::html::push_html(&mut s, out[..end].iter().cloned());
+        s
+    });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Ok(state.finish(html))
+    let mut rendered = state.finish(html);
+    rendered.summary = summary;
+    Ok(rendered)
 }
 
 struct HeadingBuf<'a> {
@@ -345,6 +375,7 @@ impl State {
             anchor_refs: self.anchor_refs,
             link_targets: self.link_targets,
             stats: self.stats,
+            summary: None,
         }
     }
 }
@@ -552,6 +583,33 @@ mod tests {
         assert!(r.html.contains("class=\"language-rust\""));
         assert!(r.html.contains("hl-"));
         assert!(r.html.contains("&lt;b&gt;"));
+    }
+
+    #[test]
+    fn more_marker_makes_the_summary() {
+        let r = md("导言**重要**。\n\n<!-- more -->\n\n正文。\n").unwrap();
+        assert_eq!(
+            r.summary.as_deref(),
+            Some("<p>导言<strong>重要</strong>。</p>\n")
+        );
+        assert!(
+            r.html.contains("<span id=\"continue-reading\"></span>"),
+            "{}",
+            r.html
+        );
+        assert!(r.ids.contains(&"continue-reading".to_string()));
+        assert_eq!(md("没有标记。").unwrap().summary, None);
+    }
+
+    #[test]
+    fn github_alerts_are_rendered() {
+        let r = md("> [!WARNING]\n> 小心。\n").unwrap();
+        assert!(
+            r.html
+                .contains("<blockquote class=\"markdown-alert-warning\">"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

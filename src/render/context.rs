@@ -67,11 +67,18 @@ pub struct PageCtx<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     pub content: &'a str,
+    /// Zola's summary: the content before `<!-- more -->`, if marked.
+    pub summary: Option<String>,
     /// The content has highlighted code (link `assets["highlight.css"]`).
     pub has_code: bool,
     /// Formatted for the language ("2023年9月1日", "September 1, 2023").
     pub date: Option<String>,
     pub date_iso: Option<String>,
+    /// Zola's `updated`, formatted as `date` is.
+    pub updated: Option<String>,
+    pub updated_iso: Option<String>,
+    /// Zola's `authors`, else config.toml's `author`.
+    pub authors: Vec<String>,
     pub weight: Option<i64>,
     pub reading_minutes: usize,
     pub cjk_chars: usize,

@@ -73,16 +73,23 @@ pub(crate) fn render_document(
     let file = entry.source.map(|s| &site.sources[s]);
     let rendered = match (markdown, file) {
         (Some(previous), _) => previous.clone(),
-        (None, Some(f)) => markdown::render(
-            &f.body,
-            &markdown::RenderContext {
-                file: &f.display_path,
-                body_line: f.body_line,
-                smart_punctuation: site.config.raw.markdown.smart_punctuation,
-                links: &print::LinkPlaceholders { site, lang },
-                id_prefix: "",
-            },
-        )?,
+        (None, Some(f)) => {
+            // Shortcodes first: their HTML is held in placeholders while the
+            // Markdown renders, then filled in.
+            let expanded = crate::render::shortcodes::expand(site, lang, f)?;
+            let mut r = markdown::render(
+                &expanded.markdown,
+                &markdown::RenderContext {
+                    file: &f.display_path,
+                    body_line: f.body_line,
+                    smart_punctuation: site.config.raw.markdown.smart_punctuation,
+                    links: &print::LinkPlaceholders { site, lang },
+                    id_prefix: "",
+                },
+            )?;
+            expanded.fill(&mut r);
+            r
+        }
         (None, None) => Rendered::default(),
     };
     let template = template_for(site, renderer, id, file)?;
@@ -219,11 +226,17 @@ pub(crate) fn document_ctx<'a>(
             title: &entry.title,
             description: file.and_then(|f| f.front.description.as_deref()),
             content: page_html,
+            summary: (rendered.summary.as_deref()).map(|s| print::resolve_for_page(s, site, url)),
             has_code: rendered.html.contains("<pre class=\"code\""),
             date: file
                 .and_then(|f| f.front.date)
                 .map(|d| context::format_date(d, date_format)),
             date_iso: file.and_then(|f| f.front.date).map(|d| d.to_string()),
+            updated: file
+                .and_then(|f| f.front.updated)
+                .map(|d| context::format_date(d, date_format)),
+            updated_iso: file.and_then(|f| f.front.updated).map(|d| d.to_string()),
+            authors: file.map(|f| f.authors(config)).unwrap_or_default(),
             weight: entry.weight,
             reading_minutes,
             cjk_chars,

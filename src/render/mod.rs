@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod nav;
 pub mod pages;
 pub mod print;
+pub mod shortcodes;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

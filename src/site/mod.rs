@@ -13,7 +13,7 @@ use std::collections::HashMap;
 #[cfg(test)]
 pub(crate) mod testing;
 
-use crate::config::Config;
+use crate::config::{Config, SlugStrategy};
 use crate::content::{Kind, SortBy, SourceFile};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -86,6 +86,8 @@ pub struct Site {
     by_key: HashMap<String, NodeId>,
     /// Folders that hold pages but no `_index.md`, for one warning.
     pub implicit_sections: Vec<String>,
+    /// The site's and theme's shortcode templates (Zola's `templates/shortcodes/`).
+    pub shortcodes: crate::render::shortcodes::Shortcodes,
 }
 
 pub const ROOT: NodeId = 0;
@@ -107,6 +109,7 @@ impl Site {
             views: Vec::new(),
             by_key: HashMap::from([("/".to_string(), ROOT)]),
             implicit_sections: Vec::new(),
+            shortcodes: Default::default(),
         };
         // Sections first, shallow ones before deep ones, so parents exist before children.
         let mut order: Vec<usize> = (0..sources.len()).collect();
@@ -238,6 +241,11 @@ impl Site {
             (b, "") => b.to_string(),
             (b, d) => format!("{d}/{b}"),
         };
+        // Zola's page bundle: `post/index.md` is the page "post".
+        let key = match (base, self.by_key.contains_key(&key)) {
+            ("index", false) if !dir.is_empty() => dir.to_string(),
+            _ => key,
+        };
         self.by_key.get(&key).map(|&id| (id, lang))
     }
 
@@ -269,16 +277,40 @@ impl Site {
         // URLs: a parent's URL is known before its children's because nodes
         // were created parents first.
         let prefix = &self.config.languages[lang].prefix;
+        let strategy = self.config.raw.slugify.paths;
         let mut seen: HashMap<String, NodeId> = HashMap::with_capacity(self.nodes.len());
         let mut errors = Vec::new();
         for (id, node) in self.nodes.iter().enumerate() {
             let url = match (node.kind, node.parent) {
                 (_, None) => prefix.clone(),
-                (Kind::Section, Some(_)) => format!("{prefix}{}/", url_segments(&node.dir)),
+                (Kind::Section, Some(_)) => {
+                    format!("{prefix}{}/", url_segments(&node.dir, strategy))
+                }
                 (Kind::Page, Some(parent)) => {
                     let file = entries[id].source.map(|s| &self.sources[s]);
+                    // Zola's `path`: the page's whole path below its language's root.
+                    if let Some(f) = file
+                        && let Some(p) = f.front.path.as_deref()
+                    {
+                        match check_path(p, strategy) {
+                            Ok(p) => {
+                                let url = format!("{prefix}{p}");
+                                if let Some(&other) = seen.get(&url) {
+                                    errors.push(self.duplicate_url_error(lang, &url, other, id, &entries));
+                                }
+                                seen.insert(url.clone(), id);
+                                entries[id].url = url;
+                            }
+                            Err(msg) => errors.push(
+                                Error::new(ErrorKind::Url, format!("`path = \"{p}\"` {msg}"))
+                                    .at(&f.display_path, f.front.line_of("path"), Some(1))
+                                    .hint("Zola's `path` is the page's URL below the site root, such as \"about/team\""),
+                            ),
+                        }
+                        continue;
+                    }
                     let slug = match file.and_then(|f| f.front.slug.as_deref()) {
-                        Some(s) => match check_slug(s) {
+                        Some(s) => match check_slug(s, strategy) {
                             Ok(s) => s,
                             Err(msg) => {
                                 let f = file.expect("a slug comes from a file");
@@ -290,7 +322,14 @@ impl Site {
                                 continue;
                             }
                         },
-                        None => url_segment(node.key.rsplit('/').next().unwrap_or_default()),
+                        // A file name's date prefix is not part of its URL, as in Zola.
+                        None => match file.and_then(|f| f.name_slug.as_deref()) {
+                            Some(name) => url_segment_as(name, strategy),
+                            None => url_segment_as(
+                                node.key.rsplit('/').next().unwrap_or_default(),
+                                strategy,
+                            ),
+                        },
                     };
                     format!("{}{slug}/", entries[parent].url)
                 }
@@ -467,33 +506,88 @@ fn parent_dir(dir: &str) -> &str {
     dir.rsplit_once('/').map_or("", |(p, _)| p)
 }
 
-/// A path segment as written in a URL: characters that would break an HTML
-/// attribute or a URL are percent-encoded; CJK stays readable.
+/// A path segment as written in a URL and as a folder name, by
+/// grassroots' own rule: spaces become `-`; characters that would break a
+/// URL or an HTML attribute (`? # % & < > " ' \\`) are left out, so the
+/// folder and every link to it agree (`something-&-else` → `something-else`,
+/// as Zola makes it); CJK stays readable.
 pub fn url_segment(s: &str) -> String {
+    url_segment_as(s, None)
+}
+
+/// Characters left out of every URL segment: they would end a path (`?`,
+/// `#`), be read as an escape (`%`) or need escaping in HTML.
+const URL_BREAKING: &[char] = &['"', '\'', '<', '>', '&', '#', '?', '%', '\\'];
+
+/// Characters Zola's "safe" also leaves out: file names on Windows cannot hold them.
+const FILE_NAME_BREAKING: &[char] = &[':', '|', '*'];
+
+/// A URL segment by Zola's `[slugify] paths` strategy; `None` is
+/// grassroots' own rule ([`url_segment`]).
+pub fn url_segment_as(s: &str, strategy: Option<SlugStrategy>) -> String {
+    if strategy == Some(SlugStrategy::On) {
+        return slugify_on(s);
+    }
+    let windows_safe = strategy.is_some();
     let mut out = String::with_capacity(s.len());
+    let mut dropped = false;
     for c in s.chars() {
         match c {
             ' ' => out.push('-'),
-            '"' | '\'' | '<' | '>' | '&' | '#' | '?' | '%' | '\\' => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
+            c if URL_BREAKING.contains(&c) || (windows_safe && FILE_NAME_BREAKING.contains(&c)) => {
+                dropped = true
             }
             _ => out.push(c),
+        }
+    }
+    if dropped {
+        // "a - & - b" would leave "a---b".
+        out = collapse_dashes(&out);
+    }
+    out
+}
+
+/// Zola's "on": lowercase, letters and digits kept, anything else one `-`.
+/// Unlike Zola, letters of every script are kept (Zola writes 调查研究 as
+/// pinyin without tones, which no reader can read back).
+fn slugify_on(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut dash = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
         }
     }
     out
 }
 
-fn url_segments(dir: &str) -> String {
+fn collapse_dashes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if !(c == '-' && out.ends_with('-')) {
+            out.push(c);
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+fn url_segments(dir: &str, strategy: Option<SlugStrategy>) -> String {
     dir.split('/')
-        .map(url_segment)
+        .map(|s| url_segment_as(s, strategy))
         .collect::<Vec<_>>()
         .join("/")
 }
 
-fn check_slug(s: &str) -> std::result::Result<String, &'static str> {
+fn check_slug(
+    s: &str,
+    strategy: Option<SlugStrategy>,
+) -> std::result::Result<String, &'static str> {
     let s = s.trim();
     if s.is_empty() || s == "." || s == ".." {
         return Err("is not a usable URL segment");
@@ -501,7 +595,35 @@ fn check_slug(s: &str) -> std::result::Result<String, &'static str> {
     if s.contains('/') || s.contains('\\') {
         return Err("must not contain slashes");
     }
-    Ok(url_segment(s))
+    let segment = url_segment_as(s, strategy);
+    if segment.is_empty() {
+        return Err("has no character that can stand in a URL");
+    }
+    Ok(segment)
+}
+
+/// Zola's `path` as a URL below the language root, ending in `/`.
+fn check_path(
+    p: &str,
+    strategy: Option<SlugStrategy>,
+) -> std::result::Result<String, &'static str> {
+    let segments: Vec<&str> = p.trim().trim_matches('/').split('/').collect();
+    if segments
+        .iter()
+        .any(|s| s.is_empty() || *s == "." || *s == "..")
+    {
+        return Err("is not a usable path (empty, `.` or `..` segments)");
+    }
+    let mut url = String::new();
+    for s in segments {
+        let segment = url_segment_as(s, strategy);
+        if segment.is_empty() {
+            return Err("has a segment with no character that can stand in a URL");
+        }
+        url.push_str(&segment);
+        url.push('/');
+    }
+    Ok(url)
 }
 
 #[cfg(test)]
@@ -518,13 +640,29 @@ mod tests {
     #[test]
     fn url_segments_keep_cjk_and_encode_specials() {
         assert_eq!(url_segment("调查研究"), "调查研究");
-        assert_eq!(url_segment("a b&c"), "a-b%26c");
+        assert_eq!(url_segment("a b&c"), "a-bc");
+        assert_eq!(url_segment("something-&-else"), "something-else");
+        assert_eq!(url_segment("a?b#c%d<e>f\"g'h"), "abcdefgh");
+        assert_eq!(url_segment("v1.2_notes"), "v1.2_notes");
+    }
+
+    #[test]
+    fn zola_slug_strategies() {
+        let on = Some(SlugStrategy::On);
+        assert_eq!(
+            url_segment_as("Hello World_2 & 调查研究!", on),
+            "hello-world-2-调查研究"
+        );
+        assert_eq!(url_segment_as("a:b*c", Some(SlugStrategy::Safe)), "abc");
+        assert_eq!(check_path("/about/team/", None).unwrap(), "about/team/");
+        assert!(check_path("a/../b", None).is_err());
+        assert!(check_slug("&", None).is_err());
     }
 
     #[test]
     fn slugs_are_checked() {
-        assert!(check_slug("a/b").is_err());
-        assert!(check_slug("..").is_err());
-        assert_eq!(check_slug("调研").unwrap(), "调研");
+        assert!(check_slug("a/b", None).is_err());
+        assert!(check_slug("..", None).is_err());
+        assert_eq!(check_slug("调研", None).unwrap(), "调研");
     }
 }
