@@ -243,6 +243,13 @@ pub struct PrintConfig {
     /// file of thousands of pages helps nobody and costs build time).
     #[serde(default = "default_print_max")]
     pub max_documents: usize,
+    /// A print page holds the text of its printable subsections only up to
+    /// this many documents in all; a bigger one lists its subsections with
+    /// links to their own print pages, so no text is printed twice in the
+    /// output of a big site (a top section's print page would otherwise
+    /// repeat every page of every subsection's).
+    #[serde(default = "default_print_inline_max")]
+    pub inline_max_documents: usize,
 }
 
 impl Default for PrintConfig {
@@ -250,6 +257,7 @@ impl Default for PrintConfig {
         PrintConfig {
             enabled: true,
             max_documents: default_print_max(),
+            inline_max_documents: default_print_inline_max(),
         }
     }
 }
@@ -269,6 +277,9 @@ fn default_highlight_theme() -> String {
 }
 fn default_highlight_theme_dark() -> String {
     "base16-ocean.dark".into()
+}
+fn default_print_inline_max() -> usize {
+    60
 }
 fn default_expand_all_below() -> usize {
     60

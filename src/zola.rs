@@ -42,7 +42,10 @@ pub fn config_key(path: &str) -> Option<ConfigKey> {
         | "markdown.highlight_theme_dark"
         | "markdown.smart_punctuation" => Ours,
         "search.enabled" | "search.exclude_languages" | "search.exclude_sections" => Ours,
-        "navigation.expand_all_below" | "print.enabled" | "print.max_documents" => Ours,
+        "navigation.expand_all_below"
+        | "print.enabled"
+        | "print.max_documents"
+        | "print.inline_max_documents" => Ours,
         "languages.*.title"
         | "languages.*.description"
         | "languages.*.html_lang"

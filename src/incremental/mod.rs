@@ -415,6 +415,7 @@ impl Session {
             &languages,
             &self.assets,
             &print_jobs,
+            &self.state.printable,
             &self.state.docs,
             &out,
         )?;

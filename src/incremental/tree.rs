@@ -299,6 +299,7 @@ impl Session {
             &languages,
             &self.assets,
             &print_jobs,
+            &self.state.printable,
             &self.state.docs,
             &out,
         )?;
@@ -351,17 +352,31 @@ impl Session {
         let mut jobs = Vec::new();
         for (lang, sections) in self.state.printable.iter().enumerate() {
             for &section in sections {
-                let members = print::members(site, lang, section);
+                let inline_max = site.config.raw.print.inline_max_documents;
+                let members = print::printed_members(
+                    site,
+                    lang,
+                    section,
+                    &self.state.printable[lang],
+                    inline_max,
+                );
                 let old_section = renumbering
                     .0
                     .iter()
                     .position(|&n| n == Some(section))
                     .filter(|&old| old_state.printable[lang].contains(&old));
-                let unchanged_members =
-                    old_section.is_some_and(|old| print::members(old_site, lang, old) == members);
+                let unchanged_members = old_section.is_some_and(|old| {
+                    print::printed_members(
+                        old_site,
+                        lang,
+                        old,
+                        &old_state.printable[lang],
+                        inline_max,
+                    ) == members
+                });
                 let holds_rendered = members
                     .iter()
-                    .any(|&m| rendered.contains(&DocRef::new(m, lang)));
+                    .any(|&(m, _)| rendered.contains(&DocRef::new(m, lang)));
                 if !unchanged_members || holds_rendered {
                     jobs.push(DocRef::new(section, lang));
                 }

@@ -138,31 +138,53 @@ pub fn format_date(date: time::Date, format: Option<&str>) -> String {
     }
 }
 
-/// Builds the navigation tree for a document in `section`.
+/// The sidebar of the documents whose sidebar section is `section`. A site
+/// of at most `[navigation] expand_all_below` nodes shows its whole tree
+/// (`expand_all`). A bigger one shows the path to the section and the
+/// siblings along it, as VitePress and Docusaurus do for big sidebars: the
+/// top level, then each section on the path open with its subsections, and
+/// the pages of `section` itself. The pages of the sections above it and
+/// the contents of other sections are one click away, on their section
+/// pages, so every page stays reachable without JavaScript; and a page of
+/// a 10,000-page site does not carry a tree of hundreds of links.
 pub fn nav_tree(site: &Site, lang: usize, section: NodeId, expand_all: bool) -> Vec<NavItem> {
-    let view = &site.views[lang];
     let mut path = site.ancestors(section);
     path.push(section);
-    fn build(
-        site: &Site,
-        lang: usize,
-        id: NodeId,
-        path: &[NodeId],
-        expand_all: bool,
-    ) -> Vec<NavItem> {
-        let view = &site.views[lang];
+    let shape = NavShape {
+        site,
+        lang,
+        path: &path,
+        current: section,
+        expand_all,
+    };
+    shape.children_of(ROOT)
+}
+
+/// What [`nav_tree`] walks: the path to the current section, and how much
+/// of the tree to show.
+struct NavShape<'a> {
+    site: &'a Site,
+    lang: usize,
+    path: &'a [NodeId],
+    current: NodeId,
+    expand_all: bool,
+}
+
+impl NavShape<'_> {
+    fn children_of(&self, id: NodeId) -> Vec<NavItem> {
+        let site = self.site;
+        let view = &site.views[self.lang];
+        let shows_pages = self.expand_all || id == self.current || id == ROOT;
         view.entries[id]
             .children
             .iter()
+            .filter(|&&c| shows_pages || site.nodes[c].kind == Kind::Section)
             .map(|&c| {
                 let e = &view.entries[c];
                 let is_section = site.nodes[c].kind == Kind::Section;
-                let open = path.contains(&c);
-                let children = if is_section && (open || expand_all) {
-                    build(site, lang, c, path, expand_all)
-                } else if is_section {
-                    // Collapsed: subsections only, so every section stays reachable.
-                    build_sections_only(site, lang, c)
+                let open = self.path.contains(&c);
+                let children = if is_section && (open || self.expand_all) {
+                    self.children_of(c)
                 } else {
                     Vec::new()
                 };
@@ -177,24 +199,6 @@ pub fn nav_tree(site: &Site, lang: usize, section: NodeId, expand_all: bool) -> 
             })
             .collect()
     }
-    fn build_sections_only(site: &Site, lang: usize, id: NodeId) -> Vec<NavItem> {
-        let view = &site.views[lang];
-        view.entries[id]
-            .children
-            .iter()
-            .filter(|&&c| site.nodes[c].kind == Kind::Section)
-            .map(|&c| NavItem {
-                kind: "section",
-                title: view.entries[c].title.clone(),
-                href: format!("{ROOT_MARKER}{}", site.link_path(&view.entries[c].url)),
-                translated: view.entries[c].translated,
-                open: false,
-                children: Vec::new(),
-            })
-            .collect()
-    }
-    let _ = view;
-    build(site, lang, ROOT, &path, expand_all)
 }
 
 /// Puts a page's root prefix into shared navigation HTML and marks the

@@ -95,15 +95,13 @@ pub(crate) fn render_document(
     let template = template_for(site, renderer, id, file)?;
     let page_html = print::resolve_for_page(&rendered.html, site, &entry.url);
     let mut ctx = document_ctx(site, i18n, inputs, &rendered, &page_html);
-    ctx.nav_html = context::personalise_nav(
-        inputs
-            .navs
-            .html
-            .get(&nav_key(site, inputs.doc))
-            .map_or("", String::as_str),
-        &ctx.root,
-        &site.link_path(&entry.url),
-    );
+    let section_nav = inputs
+        .navs
+        .html
+        .get(&nav_key(site, inputs.doc))
+        .map_or("", String::as_str);
+    let section_nav = crate::render::nav::window_siblings(site, inputs.doc, section_nav);
+    ctx.nav_html = context::personalise_nav(&section_nav, &ctx.root, &site.link_path(&entry.url));
     let tera_ctx = tera::Context::from_serialize(&ctx).map_err(|e| {
         Error::new(
             ErrorKind::Template,

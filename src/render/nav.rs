@@ -2,6 +2,7 @@
 //! personalised per page, each with a hash of the tree it shows so that
 //! the dev server re-renders only the sidebars an edit changed.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -9,8 +10,8 @@ use rayon::prelude::*;
 use crate::content::Kind;
 use crate::error::Result;
 use crate::render::Renderer;
-use crate::render::context::{self, LanguageCtx, SiteCtx};
-use crate::site::{DocRef, ROOT, Site};
+use crate::render::context::{self, LanguageCtx, ROOT_MARKER, SiteCtx};
+use crate::site::{DocRef, NodeId, ROOT, Site};
 
 /// The sidebars of a site: HTML per section document, with
 /// [`context::ROOT_MARKER`] for the root prefix, and a hash of the tree each
@@ -96,6 +97,75 @@ pub(crate) fn nav_key(site: &Site, doc: DocRef) -> DocRef {
     DocRef::new(section, doc.lang)
 }
 
+/// On a big site (one whose sidebar is not the whole tree), at most this
+/// many pages of the current section either side of the current page show
+/// in its sidebar; the rest are behind a link to the section's page, which
+/// lists them all.
+pub const SIBLINGS_SHOWN: usize = 5;
+
+/// The section sidebar `nav_html` cut for one document on a big site: of
+/// the pages of its sidebar's section, only those within
+/// [`SIBLINGS_SHOWN`] of it (of the first ones, for the section's own
+/// page), with a "…" link to the section in place of each run left out. A
+/// section of 50 pages would otherwise put 50 links on each of its pages,
+/// the largest part of a big site's bytes. Small sites (`expand_all`) keep
+/// every link.
+pub(crate) fn window_siblings<'a>(site: &Site, doc: DocRef, nav_html: &'a str) -> Cow<'a, str> {
+    if site.nodes.len() <= site.config.raw.navigation.expand_all_below {
+        return Cow::Borrowed(nav_html);
+    }
+    let view = &site.views[doc.lang];
+    let section = nav_key(site, doc).node;
+    let pages: Vec<NodeId> = view.entries[section]
+        .children
+        .iter()
+        .copied()
+        .filter(|&c| site.nodes[c].kind == Kind::Page)
+        .collect();
+    let keep = 2 * SIBLINGS_SHOWN + 1;
+    if pages.len() <= keep {
+        return Cow::Borrowed(nav_html);
+    }
+    let at = pages.iter().position(|&p| p == doc.node).unwrap_or(0);
+    let first = at.saturating_sub(SIBLINGS_SHOWN).min(pages.len() - keep);
+    let shown = first..first + keep;
+    let more = format!(
+        "\n<li class=\"nav-more\"><a href=\"{ROOT_MARKER}{}\">… {}</a></li>",
+        site.link_path(&view.entries[section].url),
+        crate::html::escape(&view.entries[section].title)
+    );
+    let item_of = |i: usize| {
+        let needle = format!(
+            "href=\"{ROOT_MARKER}{}\"",
+            site.link_path(&view.entries[pages[i]].url)
+        );
+        let at = nav_html.find(&needle)?;
+        let start = nav_html[..at].rfind("\n<li")?;
+        let end = at + nav_html[at..].find("</li>")? + "</li>".len();
+        Some(start..end)
+    };
+    // The runs of items left out, as byte ranges of `nav_html`.
+    let mut cuts = Vec::new();
+    for run in [0..shown.start, shown.end..pages.len()] {
+        if run.is_empty() {
+            continue;
+        }
+        match (item_of(run.start), item_of(run.end - 1)) {
+            (Some(a), Some(b)) => cuts.push(a.start..b.end),
+            _ => return Cow::Borrowed(nav_html), // a theme that writes its items otherwise
+        }
+    }
+    let mut out = String::with_capacity(nav_html.len());
+    let mut from = 0;
+    for cut in cuts {
+        out.push_str(&nav_html[from..cut.start]);
+        out.push_str(&more);
+        from = cut.end;
+    }
+    out.push_str(&nav_html[from..]);
+    Cow::Owned(out)
+}
+
 /// Feeds `serde_json` output straight into a hasher.
 pub(crate) struct HashWriter<'a>(pub &'a mut xxhash_rust::xxh3::Xxh3);
 
@@ -127,6 +197,65 @@ mod tests {
         );
         assert_eq!(nav_key(&site, DocRef::new(units, 0)), DocRef::new(units, 0));
         assert_eq!(nav_key(&site, DocRef::new(about, 0)), DocRef::new(ROOT, 0));
+    }
+
+    /// A site past `expand_all_below` with one section of `n` pages.
+    fn big_site(n: usize) -> Site {
+        let mut files = vec![
+            (
+                "_index.md".to_string(),
+                "+++\ntitle = \"首页\"\n+++\n".to_string(),
+            ),
+            (
+                "s/_index.md".to_string(),
+                "+++\ntitle = \"专题\"\n+++\n".to_string(),
+            ),
+        ];
+        for i in 0..n {
+            files.push((
+                format!("s/p{i:02}.md"),
+                format!("+++\ntitle = \"第{i}课\"\nweight = {i}\n+++\n"),
+            ));
+        }
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let config = format!("{}[navigation]\nexpand_all_below = 5\n", testing::CONFIG);
+        testing::site_with(&config, &refs)
+    }
+
+    #[test]
+    fn a_big_sites_sidebar_shows_the_pages_near_the_current_one() {
+        let site = big_site(30);
+        let (renderer, _) = testing::renderer(&site);
+        let (languages, site_ctxs) = contexts(&site);
+        let navs = render_navs(&site, &renderer, &languages, &site_ctxs, None).unwrap();
+        let (s, _) = site.node_for_path("s/_index.md").unwrap();
+        let nav = &navs.html[&DocRef::new(s, 0)];
+        let links = |html: &str| html.matches("class=\"nav-page\"").count();
+        assert_eq!(links(nav), 30, "the section's sidebar has every page");
+        let (p15, _) = site.node_for_path("s/p15.md").unwrap();
+        let cut = window_siblings(&site, DocRef::new(p15, 0), nav);
+        assert_eq!(links(&cut), 2 * SIBLINGS_SHOWN + 1);
+        assert!(cut.contains("第10课") && cut.contains("第20课") && !cut.contains("第9课<"));
+        assert_eq!(
+            cut.matches("nav-more").count(),
+            2,
+            "a link to the section each side"
+        );
+        // Near the start, the window is the first pages, with one "…".
+        let (p0, _) = site.node_for_path("s/p00.md").unwrap();
+        let start = window_siblings(&site, DocRef::new(p0, 0), nav);
+        assert!(start.contains("第0课") && start.contains("第10课") && !start.contains("第11课"));
+        assert_eq!(start.matches("nav-more").count(), 1);
+        // A small site keeps every link.
+        let small = testing::units();
+        let (research, _) = small.node_for_path("units/research.md").unwrap();
+        assert!(matches!(
+            window_siblings(&small, DocRef::new(research, 0), nav),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

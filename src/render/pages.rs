@@ -104,6 +104,7 @@ pub(crate) fn render_site(
                 &languages,
                 assets,
                 &group.print_sections,
+                &printable,
                 &docs,
                 out,
             )?;

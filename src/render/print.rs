@@ -90,46 +90,97 @@ pub struct PrintDoc {
     pub translated: bool,
 }
 
+/// What one print page shows of its section's subtree, in reading order:
+/// each document, and whether its text is printed here (`true`) or the
+/// document is a printable subsection shown as a link to its own print
+/// page (`false`; its documents are left out). A section of at most
+/// `inline_max` documents prints everything; a bigger one prints its own
+/// pages and links its subsections, so that no text is in two print pages.
+pub fn printed_members(
+    site: &Site,
+    lang: usize,
+    section: NodeId,
+    printable: &HashSet<NodeId>,
+    inline_max: usize,
+) -> Vec<(NodeId, bool)> {
+    let all = members(site, lang, section);
+    if all.len() <= inline_max {
+        return all.into_iter().map(|id| (id, true)).collect();
+    }
+    let view = &site.views[lang];
+    let mut out = Vec::new();
+    let mut stack = vec![section];
+    while let Some(id) = stack.pop() {
+        if id != section && printable.contains(&id) {
+            out.push((id, false));
+            continue;
+        }
+        out.push((id, true));
+        stack.extend(view.entries[id].children.iter().rev());
+    }
+    out
+}
+
+/// How a print page links a subsection it does not print (see
+/// [`printed_members`]): the label of the link to its print page.
+pub struct PartLinks<'a> {
+    pub label: &'a str,
+}
+
 /// Builds the documents of one print page from each member's rendered
 /// Markdown (with link placeholders, see [`LinkPlaceholders`]).
+/// `list` is what [`printed_members`] chose.
 pub fn documents(
     site: &Site,
     lang: usize,
     section: NodeId,
+    list: &[(NodeId, bool)],
     root: &str,
+    parts: &PartLinks,
     html_of: impl Fn(NodeId) -> Option<String>,
 ) -> Vec<PrintDoc> {
     let view = &site.views[lang];
-    let list = members(site, lang, section);
-    let included: HashSet<DocRef> = list.iter().map(|&id| DocRef::new(id, lang)).collect();
+    let included: HashSet<DocRef> = list
+        .iter()
+        .filter(|(_, inline)| *inline)
+        .map(|&(id, _)| DocRef::new(id, lang))
+        .collect();
     let base_depth = site.ancestors(section).len();
-    list.into_iter()
-        .map(|id| {
+    list.iter()
+        .map(|&(id, inline)| {
             let entry = &view.entries[id];
-            let content = html_of(id)
-                .map(|html| {
-                    let prefixed = prefix_ids(&html, &format!("{}-", doc_anchor(id)));
-                    resolve_placeholders(&prefixed, |node, target_lang, anchor, out| {
-                        if included.contains(&DocRef::new(node, target_lang)) {
-                            out.push('#');
-                            out.push_str(&doc_anchor(node));
-                            if let Some(a) = anchor {
-                                out.push('-');
-                                out.push_str(a);
-                            }
-                        } else {
-                            out.push_str(root);
-                            out.push_str(
-                                &site.link_path(&site.views[target_lang].entries[node].url),
-                            );
-                            if let Some(a) = anchor {
+            let content = if !inline {
+                format!(
+                    "<p class=\"print-part\"><a href=\"{root}{}\">{}</a></p>",
+                    site.link_path(&print_url(&entry.url)),
+                    crate::html::escape(parts.label)
+                )
+            } else {
+                html_of(id)
+                    .map(|html| {
+                        let prefixed = prefix_ids(&html, &format!("{}-", doc_anchor(id)));
+                        resolve_placeholders(&prefixed, |node, target_lang, anchor, out| {
+                            if included.contains(&DocRef::new(node, target_lang)) {
                                 out.push('#');
-                                out.push_str(a);
+                                out.push_str(&doc_anchor(node));
+                                if let Some(a) = anchor {
+                                    out.push('-');
+                                    out.push_str(a);
+                                }
+                            } else {
+                                out.push_str(root);
+                                out.push_str(
+                                    &site.link_path(&site.views[target_lang].entries[node].url),
+                                );
+                                if let Some(a) = anchor {
+                                    out.push('#');
+                                    out.push_str(a);
+                                }
                             }
-                        }
+                        })
                     })
-                })
-                .unwrap_or_default();
+                    .unwrap_or_default()
+            };
             let text_lang = entry.source.map_or(lang, |s| site.sources[s].lang);
             PrintDoc {
                 id: doc_anchor(id),
@@ -271,6 +322,7 @@ pub(crate) fn render_print_pages(
     languages: &[LanguageCtx],
     assets: &BTreeMap<String, String>,
     jobs: &[DocRef],
+    printable: &[HashSet<NodeId>],
     rendered: &[RenderedDoc],
     out: &dyn Sink,
 ) -> Result<()> {
@@ -289,7 +341,19 @@ pub(crate) fn render_print_pages(
                 let view = &site.views[lang];
                 let url = print_url(&view.entries[section].url);
                 let root = crate::site::root_prefix(&url);
-                let docs = documents(site, lang, section, &root, |id| {
+                let list = printed_members(
+                    site,
+                    lang,
+                    section,
+                    &printable[lang],
+                    site.config.raw.print.inline_max_documents,
+                );
+                let parts = PartLinks {
+                    label: i18n
+                        .get(lang, "print_section")
+                        .unwrap_or("Print this section"),
+                };
+                let docs = documents(site, lang, section, &list, &root, &parts, |id| {
                     html_of.get(&DocRef::new(id, lang)).map(|h| h.to_string())
                 });
                 let mut ctx = tera::Context::new();
@@ -362,6 +426,33 @@ mod tests {
     }
 
     #[test]
+    fn a_big_print_page_links_its_subsections_instead_of_printing_them_again() {
+        let site = testing::units();
+        let (units, _) = site.node_for_path("units/_index.md").unwrap();
+        let printable = HashSet::from([ROOT, units]);
+        let whole = printed_members(&site, 0, ROOT, &printable, 60);
+        assert!(whole.iter().all(|&(_, inline)| inline), "small: everything");
+        let linked = printed_members(&site, 0, ROOT, &printable, 2);
+        assert!(linked.contains(&(units, false)), "{linked:?}");
+        let (research, _) = site.node_for_path("units/research.md").unwrap();
+        assert!(
+            !linked.iter().any(|&(id, _)| id == research),
+            "its pages are not repeated"
+        );
+        let parts = PartLinks {
+            label: "打印本栏目",
+        };
+        let docs = documents(&site, 0, ROOT, &linked, "../", &parts, |_| {
+            Some(String::new())
+        });
+        let stub = docs.iter().find(|d| d.title == "四下基层").unwrap();
+        assert_eq!(
+            stub.content,
+            "<p class=\"print-part\"><a href=\"../units/print/\">打印本栏目</a></p>"
+        );
+    }
+
+    #[test]
     fn a_page_where_a_print_page_goes_is_an_error() {
         let site = testing::site(&[
             ("_index.md", "+++\ntitle = \"首页\"\n+++\n"),
@@ -387,7 +478,11 @@ mod tests {
                 format!("<h2 id=\"要义\">要义</h2><a href=\"{TOKEN}{petitions}.0#做法\">信访</a>")
             })
         };
-        let docs = documents(&site, 0, units, "../../", html_of);
+        let parts = PartLinks {
+            label: "打印本栏目",
+        };
+        let all = |s: NodeId| printed_members(&site, 0, s, &HashSet::new(), 60);
+        let docs = documents(&site, 0, units, &all(units), "../../", &parts, html_of);
         assert_eq!(docs.len(), 3, "the section and its two pages");
         let r = docs.iter().find(|d| d.title == "调查研究").unwrap();
         assert_eq!(r.depth, 1);
@@ -402,7 +497,15 @@ mod tests {
             r.content
         );
         // Printed alone, the page links out to its target's page.
-        let alone = documents(&site, 0, research, "../../", html_of);
+        let alone = documents(
+            &site,
+            0,
+            research,
+            &all(research),
+            "../../",
+            &parts,
+            html_of,
+        );
         assert!(
             alone[0]
                 .content
