@@ -52,21 +52,24 @@ def ratio(a, b):
     return "–" if a is None or b is None or b == 0 else "%.2f×" % (a / b)
 
 
-print("| N / lang | tool | runs | wall (s) | CPU user+sys (s) | peak RSS (MiB) | MiB / 1,000 pages | output | HTML files | wall of each run (s) |")
-print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+print("| N / lang | tool | runs | wall (s) | CPU user+sys (s) | peak RSS (MiB) | MiB / 1,000 pages | output | KiB / page (output / 2N) | HTML files | wall of each run (s) |")
+print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
 for n in ns:
     g, h = res[(n, "grassroots")], res[(n, "hugo")]
     for tool, r in (("grassroots", g), ("Hugo", h)):
         per_k = None if r["rss"] is None else r["rss"] / (2 * n / 1000)
         runs = str(r["runs"]) + (" (+%d failed)" % r["failed"] if r["failed"] else "")
         out = "–" if r["out"] is None else "%.1f MiB" % (r["out"] / 2**20)
+        # Everything published (pages, print pages, search, assets) over the
+        # content pages of both languages: what a page costs to host.
+        per_page = "–" if r["out"] is None else "%.1f" % (r["out"] / 1024 / (2 * n))
         print(
-            "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |"
-            % (n, tool, runs, fmt(r["wall"]), fmt(r["cpu"]), fmt(r["rss"], nd=0), fmt(per_k, nd=1), out,
+            "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |"
+            % (n, tool, runs, fmt(r["wall"]), fmt(r["cpu"]), fmt(r["rss"], nd=0), fmt(per_k, nd=1), out, per_page,
                "–" if r["html"] is None else r["html"], ", ".join("%.2f" % w for w in r["walls"]) or "–")
         )
     print(
-        "| %d | **grassroots / Hugo** | | **%s** | **%s** | **%s** | **%s** | %s | | |"
+        "| %d | **grassroots / Hugo** | | **%s** | **%s** | **%s** | **%s** | %s | | | |"
         % (n, ratio(g["wall"], h["wall"]), ratio(g["cpu"], h["cpu"]), ratio(g["rss"], h["rss"]),
            ratio(g["rss"], h["rss"]), ratio(g["out"], h["out"]))
     )

@@ -101,58 +101,88 @@ pub(crate) fn nav_key(site: &Site, doc: DocRef) -> DocRef {
 /// many pages of the current section either side of the current page show
 /// in its sidebar; the rest are behind a link to the section's page, which
 /// lists them all.
-pub const SIBLINGS_SHOWN: usize = 5;
+pub const SIBLINGS_SHOWN: usize = 3;
 
 /// The section sidebar `nav_html` cut for one document on a big site: of
 /// the pages of its sidebar's section, only those within
 /// [`SIBLINGS_SHOWN`] of it (of the first ones, for the section's own
-/// page), with a "…" link to the section in place of each run left out. A
-/// section of 50 pages would otherwise put 50 links on each of its pages,
-/// the largest part of a big site's bytes. Small sites (`expand_all`) keep
-/// every link.
+/// page), and likewise of the top-level sections only those near the one
+/// it is in, with a "…" link in place of each run left out (to the section,
+/// or to the home page, which list them all). A section of 50 pages would
+/// otherwise put 50 links on each of its pages, and a site of 200 sections
+/// 40 top-level links: the largest part of a big site's bytes. Small sites
+/// (`expand_all`) keep every link.
 pub(crate) fn window_siblings<'a>(site: &Site, doc: DocRef, nav_html: &'a str) -> Cow<'a, str> {
     if site.nodes.len() <= site.config.raw.navigation.expand_all_below {
         return Cow::Borrowed(nav_html);
     }
     let view = &site.views[doc.lang];
     let section = nav_key(site, doc).node;
-    let pages: Vec<NodeId> = view.entries[section]
-        .children
-        .iter()
-        .copied()
-        .filter(|&c| site.nodes[c].kind == Kind::Page)
-        .collect();
-    let keep = 2 * SIBLINGS_SHOWN + 1;
-    if pages.len() <= keep {
-        return Cow::Borrowed(nav_html);
+    let of_kind = |parent: NodeId, kind: Kind| -> Vec<NodeId> {
+        view.entries[parent]
+            .children
+            .iter()
+            .copied()
+            .filter(|&c| site.nodes[c].kind == kind)
+            .collect()
+    };
+    // The top-level section the document is in, if any.
+    let mut path = site.ancestors(doc.node);
+    path.push(doc.node);
+    let top = path.get(1).copied();
+    let lists = [
+        (of_kind(section, Kind::Page), Some(doc.node), section),
+        (of_kind(ROOT, Kind::Section), top, ROOT),
+    ];
+    let mut html = Cow::Borrowed(nav_html);
+    for (items, current, parent) in lists {
+        if let Some(cut) = window_list(site, doc.lang, &html, &items, current, parent) {
+            html = Cow::Owned(cut);
+        }
     }
-    let at = pages.iter().position(|&p| p == doc.node).unwrap_or(0);
-    let first = at.saturating_sub(SIBLINGS_SHOWN).min(pages.len() - keep);
+    html
+}
+
+/// `nav_html` with the `items` (children of `parent`, in order) that lie
+/// more than [`SIBLINGS_SHOWN`] from `current` replaced by "…" links to
+/// `parent`; `None` when nothing is cut (or the theme writes its items in a
+/// way this does not find).
+fn window_list(
+    site: &Site,
+    lang: usize,
+    nav_html: &str,
+    items: &[NodeId],
+    current: Option<NodeId>,
+    parent: NodeId,
+) -> Option<String> {
+    let view = &site.views[lang];
+    let keep = 2 * SIBLINGS_SHOWN + 1;
+    if items.len() <= keep {
+        return None;
+    }
+    let at = current
+        .and_then(|c| items.iter().position(|&p| p == c))
+        .unwrap_or(0);
+    let first = at.saturating_sub(SIBLINGS_SHOWN).min(items.len() - keep);
     let shown = first..first + keep;
     let more = format!(
         "\n<li class=\"nav-more\"><a href=\"{ROOT_MARKER}{}\">… {}</a></li>",
-        site.link_path(&view.entries[section].url),
-        crate::html::escape(&view.entries[section].title)
+        site.link_path(&view.entries[parent].url),
+        crate::html::escape(&view.entries[parent].title)
     );
+    // An item without children: from its `<li` to the first `</li>`.
     let item_of = |i: usize| {
-        let needle = format!(
-            "href=\"{ROOT_MARKER}{}\"",
-            site.link_path(&view.entries[pages[i]].url)
-        );
+        let href = site.link_path(&view.entries[items[i]].url);
+        let needle = format!("href=\"{ROOT_MARKER}{href}\"");
         let at = nav_html.find(&needle)?;
         let start = nav_html[..at].rfind("\n<li")?;
         let end = at + nav_html[at..].find("</li>")? + "</li>".len();
         Some(start..end)
     };
-    // The runs of items left out, as byte ranges of `nav_html`.
     let mut cuts = Vec::new();
-    for run in [0..shown.start, shown.end..pages.len()] {
-        if run.is_empty() {
-            continue;
-        }
-        match (item_of(run.start), item_of(run.end - 1)) {
-            (Some(a), Some(b)) => cuts.push(a.start..b.end),
-            _ => return Cow::Borrowed(nav_html), // a theme that writes its items otherwise
+    for run in [0..shown.start, shown.end..items.len()] {
+        if !run.is_empty() {
+            cuts.push(item_of(run.start)?.start..item_of(run.end - 1)?.end);
         }
     }
     let mut out = String::with_capacity(nav_html.len());
@@ -163,7 +193,7 @@ pub(crate) fn window_siblings<'a>(site: &Site, doc: DocRef, nav_html: &'a str) -
         from = cut.end;
     }
     out.push_str(&nav_html[from..]);
-    Cow::Owned(out)
+    Some(out)
 }
 
 /// Feeds `serde_json` output straight into a hasher.
@@ -238,7 +268,7 @@ mod tests {
         let (p15, _) = site.node_for_path("s/p15.md").unwrap();
         let cut = window_siblings(&site, DocRef::new(p15, 0), nav);
         assert_eq!(links(&cut), 2 * SIBLINGS_SHOWN + 1);
-        assert!(cut.contains("第10课") && cut.contains("第20课") && !cut.contains("第9课<"));
+        assert!(cut.contains("第12课") && cut.contains("第18课") && !cut.contains("第11课<"));
         assert_eq!(
             cut.matches("nav-more").count(),
             2,
@@ -247,7 +277,7 @@ mod tests {
         // Near the start, the window is the first pages, with one "…".
         let (p0, _) = site.node_for_path("s/p00.md").unwrap();
         let start = window_siblings(&site, DocRef::new(p0, 0), nav);
-        assert!(start.contains("第0课") && start.contains("第10课") && !start.contains("第11课"));
+        assert!(start.contains("第0课") && start.contains("第6课") && !start.contains("第7课"));
         assert_eq!(start.matches("nav-more").count(), 1);
         // A small site keeps every link.
         let small = testing::units();
