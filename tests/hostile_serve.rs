@@ -1,0 +1,96 @@
+//! `grassroots serve` against hostile input over real sockets: the server
+//! survives saving a template that would recurse without end, shows the
+//! error and keeps serving the last good build.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use common::Fixture;
+use grassroots::serve::{ServeOptions, Server};
+
+fn start(fixture: &Fixture) -> Server {
+    let mut opts = ServeOptions::new(fixture.options());
+    opts.port = 0;
+    opts.quiet = true;
+    Server::start(opts).expect("the server starts")
+}
+
+/// A GET over a fresh connection: the status and the whole response text.
+fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+/// Waits (up to 20 s) until the server's state satisfies `check`.
+fn wait_until(server: &Server, what: &str, check: impl Fn(&grassroots::serve::Snapshot) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !check(&server.snapshot()) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_template_that_recurses_without_end_is_an_error_not_a_crash() {
+    let fixture = Fixture::copy("serve-site");
+    let server = start(&fixture);
+    let addr = server.addr();
+    let (status, good) = get(addr, "/a/");
+    assert_eq!(status, 200);
+
+    let saves = [
+        (
+            "templates/partials/nav.html",
+            "<nav>\n{% include \"partials/nav.html\" %}\n</nav>\n",
+            "`partials/nav.html` includes `partials/nav.html`",
+        ),
+        (
+            "templates/partials/nav.html",
+            "{% macro down(n) %}{{ self::down(n=n+1) }}{% endmacro down %}{{ self::down(n=1) }}",
+            "the macro `down` in `partials/nav.html` calls itself too deeply",
+        ),
+        (
+            "templates/partials/nav.html",
+            "{% for i in range(end=1000000000) %}{{ i }}{% endfor %}",
+            "would make 1000000000 numbers",
+        ),
+    ];
+    for (rel, text, message) in saves {
+        fixture.write(rel, text);
+        wait_until(&server, message, |s| {
+            s.error.as_deref().is_some_and(|e| e.contains(message))
+        });
+        // Still serving the last good build, with the error shown over it.
+        let (status, page) = get(addr, "/a/");
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains("原来的内容"), "{page}");
+    }
+
+    // Removing the broken override brings the theme's partial back.
+    std::fs::remove_file(fixture.path().join("templates/partials/nav.html")).unwrap();
+    wait_until(&server, "the error to clear", |s| s.error.is_none());
+    let (status, page) = get(addr, "/a/");
+    assert_eq!(status, 200);
+    assert_eq!(
+        page.split("\r\n\r\n").nth(1).map(str::len),
+        good.split("\r\n\r\n").nth(1).map(str::len)
+    );
+    server.shutdown();
+}
