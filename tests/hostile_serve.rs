@@ -94,3 +94,78 @@ fn a_template_that_recurses_without_end_is_an_error_not_a_crash() {
     );
     server.shutdown();
 }
+
+#[test]
+fn a_double_slash_never_redirects_to_another_host() {
+    let fixture = Fixture::copy("serve-site");
+    let server = start(&fixture);
+    for path in ["//a", "///a", "//a?x=1"] {
+        let (status, response) = get(server.addr(), path);
+        assert_eq!(status, 302, "{response}");
+        let location = response
+            .lines()
+            .find_map(|l| l.strip_prefix("location: ").or(l.strip_prefix("Location: ")))
+            .unwrap_or_default();
+        assert!(
+            location.starts_with("/a/") && !location.starts_with("//"),
+            "{path} -> {location}"
+        );
+    }
+    server.shutdown();
+}
+
+/// The peak resident memory of this process so far, in KB.
+fn peak_rss_kb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn range_requests_read_the_range_not_the_whole_file() {
+    const SIZE: usize = 32 * 1024 * 1024;
+    const CLIENTS: usize = 24;
+    let fixture = Fixture::copy("serve-site");
+    let mut big = vec![b'x'; SIZE];
+    big[SIZE - 1] = b'!';
+    fixture.write("static/big.bin", &big);
+    drop(big);
+    let server = start(&fixture);
+    let addr = server.addr();
+    let before = peak_rss_kb();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut s = TcpStream::connect(addr).unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+                let last = SIZE - 1;
+                write!(
+                    s,
+                    "GET /big.bin HTTP/1.1\r\nHost: localhost\r\nRange: bytes={last}-{last}\r\nConnection: close\r\n\r\n"
+                )
+                .unwrap();
+                let mut raw = Vec::new();
+                s.read_to_end(&mut raw).unwrap();
+                String::from_utf8_lossy(&raw).into_owned()
+            })
+        })
+        .collect();
+    for c in clients {
+        let response = c.join().unwrap();
+        assert!(response.starts_with("HTTP/1.1 206"), "{response}");
+        assert!(response.ends_with("\r\n\r\n!"), "{response}");
+    }
+    let grown_mb = (peak_rss_kb() - before) / 1024;
+    // Reading the file whole per request would take CLIENTS × 32 MB.
+    assert!(grown_mb < 64, "peak memory grew by {grown_mb} MB");
+
+    // The whole file streams too.
+    let (status, response) = get(addr, "/big.bin");
+    assert_eq!(status, 200);
+    assert!(response.contains(&format!("content-length: {SIZE}")), "{}", &response[..300]);
+    assert!(response.ends_with("x!"));
+    server.shutdown();
+}
