@@ -104,7 +104,10 @@ fn a_double_slash_never_redirects_to_another_host() {
         assert_eq!(status, 302, "{response}");
         let location = response
             .lines()
-            .find_map(|l| l.strip_prefix("location: ").or(l.strip_prefix("Location: ")))
+            .find_map(|l| {
+                l.strip_prefix("location: ")
+                    .or(l.strip_prefix("Location: "))
+            })
             .unwrap_or_default();
         assert!(
             location.starts_with("/a/") && !location.starts_with("//"),
@@ -165,7 +168,37 @@ fn range_requests_read_the_range_not_the_whole_file() {
     // The whole file streams too.
     let (status, response) = get(addr, "/big.bin");
     assert_eq!(status, 200);
-    assert!(response.contains(&format!("content-length: {SIZE}")), "{}", &response[..300]);
+    assert!(
+        response.contains(&format!("content-length: {SIZE}")),
+        "{}",
+        &response[..300]
+    );
     assert!(response.ends_with("x!"));
+    server.shutdown();
+}
+
+#[test]
+fn a_vanished_output_folder_is_built_again_whole() {
+    let fixture = Fixture::copy("serve-site");
+    let server = start(&fixture);
+    let addr = server.addr();
+    let root = server.snapshot().root.unwrap();
+    let (status, _) = get(addr, "/a/");
+    assert_eq!(status, 200);
+    std::fs::remove_dir_all(&root).unwrap();
+
+    fixture.write(
+        "content/a.md",
+        "+++\ntitle = \"甲\"\nweight = 1\n+++\n\n删掉以后的内容。\n",
+    );
+    wait_until(&server, "a new build", |s| {
+        s.root.as_deref().is_some_and(|r| r != root && r.is_dir())
+    });
+    let (status, page) = get(addr, "/a/");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("删掉以后的内容"), "{page}");
+    // Not only the edited page: the whole site is there again.
+    let (status, home) = get(addr, "/");
+    assert_eq!(status, 200, "{home}");
     server.shutdown();
 }
