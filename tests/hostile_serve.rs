@@ -202,3 +202,85 @@ fn a_vanished_output_folder_is_built_again_whole() {
     assert_eq!(status, 200, "{home}");
     server.shutdown();
 }
+
+fn start_with_limits(fixture: &Fixture, header_timeout: Duration, max: usize) -> Server {
+    let mut opts = ServeOptions::new(fixture.options());
+    opts.port = 0;
+    opts.quiet = true;
+    opts.connections.header_timeout = header_timeout;
+    opts.connections.max_connections = max;
+    Server::start(opts).expect("the server starts")
+}
+
+/// Reads until the server closes the socket; how long that took, or
+/// `None` if it stayed open for `patience`.
+fn wait_for_close(s: &mut TcpStream, patience: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    s.set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    while started.elapsed() < patience {
+        match s.read(&mut buf) {
+            Ok(0) => return Some(started.elapsed()),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Some(started.elapsed());
+            }
+            Err(_) => {}
+        }
+    }
+    None
+}
+
+#[test]
+fn slow_headers_are_cut_off_and_idle_sockets_closed() {
+    let fixture = Fixture::copy("serve-site");
+    let server = start_with_limits(&fixture, Duration::from_millis(500), 512);
+    let addr = server.addr();
+    // Slowloris: a header begun and never finished.
+    let mut slow: Vec<TcpStream> = (0..50)
+        .map(|_| {
+            let mut s = TcpStream::connect(addr).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: a")
+                .unwrap();
+            s
+        })
+        .collect();
+    // Idle: connected, nothing sent.
+    let mut idle: Vec<TcpStream> = (0..50).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    let (status, _) = get(addr, "/a/");
+    assert_eq!(status, 200, "served while the slow sockets hang");
+    for s in slow.iter_mut().chain(idle.iter_mut()) {
+        let closed = wait_for_close(s, Duration::from_secs(10));
+        assert!(closed.is_some(), "a slow or idle socket stayed open");
+    }
+    server.shutdown();
+}
+
+#[test]
+fn more_sockets_than_the_cap_wait_instead_of_freezing_the_server() {
+    let fixture = Fixture::copy("serve-site");
+    let server = start_with_limits(&fixture, Duration::from_secs(1), 8);
+    let addr = server.addr();
+    let fds = || std::fs::read_dir("/proc/self/fd").unwrap().count();
+    let before = fds();
+    let idle: Vec<TcpStream> = (0..40).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    // Our 40 ends, and at most 8 the server took (a few more for its own use).
+    let watch_until = Instant::now() + Duration::from_millis(700);
+    while Instant::now() < watch_until {
+        let open = fds() - before;
+        assert!(open <= 40 + 8 + 4, "{open} descriptors: the server took more than 8");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Served once the idle sockets ahead of it time out, within seconds.
+    let started = Instant::now();
+    let (status, page) = get(addr, "/a/");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        started.elapsed() < Duration::from_secs(9),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(idle);
+    server.shutdown();
+}
