@@ -112,6 +112,20 @@ impl Error {
     }
 
     /// Sets the hint of the (last) diagnostic: what the reader should do.
+    /// Sets the line of the first problem where its file is known and its
+    /// line is not.
+    pub fn with_line_if_unknown(mut self, line: usize) -> Self {
+        if let Some(l) = self
+            .diagnostics
+            .first_mut()
+            .and_then(|d| d.location.as_mut())
+            .filter(|l| l.line.is_none())
+        {
+            l.line = Some(line);
+        }
+        self
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         if let Some(d) = self.diagnostics.last_mut() {
             d.hint = Some(hint.into());

@@ -143,7 +143,7 @@ fn a_loop_over_a_billion_numbers() {
     )]);
     assert_mentions(
         &err,
-        &["templates/404.html", "would make 1000000000 numbers"],
+        &["templates/404.html:1", "would make 1000000000 numbers"],
     );
 }
 
@@ -165,11 +165,11 @@ fn nested_loops_that_run_away() {
 
 #[test]
 fn get_env_is_refused() {
-    let err = failing_build(&[("404.html", "{{ get_env(name=\"SECRET_TOKEN\") }}")]);
+    let err = failing_build(&[("404.html", "<p>\n{{ get_env(name=\"SECRET_TOKEN\") }}")]);
     assert_mentions(
         &err,
         &[
-            "templates/404.html",
+            "templates/404.html:2",
             "get_env(name=\"SECRET_TOKEN\") is refused",
             "allowed_env",
         ],

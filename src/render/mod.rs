@@ -155,7 +155,7 @@ impl Renderer {
                         ),
                     )
                     .hint("a loop that repeats more than it should? The limit stops a runaway template before it fills the memory"),
-                None => template_error(&e, &self.files),
+                None => with_call_line(template_error(&e, &self.files), &e, &self.sources),
             }),
         }
     }
@@ -236,6 +236,50 @@ fn cycle_error(
     .hint("break the cycle; a macro may call itself, with a condition that stops it");
     match files.get(first) {
         Some(path) => err.at(path, line, None),
+        None => err,
+    }
+}
+
+/// Tera names no line for a failed function call at render time ("Function
+/// call 'range' failed"); where the template calls that function on one
+/// line only, that line is the one.
+fn with_call_line(err: Error, e: &tera::Error, sources: &HashMap<String, String>) -> Error {
+    let text = e.to_string()
+        + &std::error::Error::source(e)
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+    let Some(function) = text
+        .split("Function call '")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+    else {
+        return err;
+    };
+    let Some(file) = err
+        .diagnostics()
+        .first()
+        .and_then(|d| d.location.as_ref())
+        .map(|l| l.file.clone())
+    else {
+        return err;
+    };
+    let call = format!("{function}(");
+    let line = sources
+        .iter()
+        .filter(|(name, _)| file.ends_with(name.as_str()))
+        .max_by_key(|(name, _)| name.len())
+        .and_then(|(_, source)| {
+            let mut calls = source
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains(&call));
+            match (calls.next(), calls.next()) {
+                (Some((i, _)), None) => Some(i + 1),
+                _ => None,
+            }
+        });
+    match line {
+        Some(line) => err.with_line_if_unknown(line),
         None => err,
     }
 }
