@@ -47,8 +47,13 @@ fuzz_target!(|data: &[u8]| {
         _ => {}
     }
     let location = add_slash_location(raw, Some("q"));
+    assert!(location.starts_with('/'), "{raw:?} -> {location}");
+    let second = location[1..].chars().next();
     assert!(
-        location.starts_with('/') && !location.starts_with("//"),
-        "{location}"
+        !second.is_some_and(|c| c == '/'
+            || c == '\\'
+            || c.is_ascii_whitespace()
+            || c.is_ascii_control()),
+        "{raw:?} -> {location}: a browser may read it as another host"
     );
 });

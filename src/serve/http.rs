@@ -257,9 +257,18 @@ async fn serve_file(
 
 /// Where a folder asked for without its slash redirects to: the same path
 /// with one leading slash, so `//host/x` (which a browser reads as another
-/// host) becomes `/host/x/`, on this site.
+/// host) becomes `/host/x/`, on this site. Backslashes, spaces and control
+/// characters at the start go too: browsers read `/\host` and `/\t/host`
+/// as `//host`.
 pub fn add_slash_location(raw: &str, query: Option<&str>) -> String {
-    let path = format!("/{}/", raw.trim_start_matches('/'));
+    let rest = raw.trim_start_matches(|c: char| {
+        c == '/' || c == '\\' || c.is_ascii_whitespace() || c.is_ascii_control()
+    });
+    let path = if rest.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{rest}/")
+    };
     match query {
         Some(q) => format!("{path}?{q}"),
         None => path,
@@ -426,6 +435,12 @@ mod tests {
         assert_eq!(
             add_slash_location("///evil.example/x", Some("a=1")),
             "/evil.example/x/?a=1"
+        );
+        // Found by fuzz/serve_path: an empty path gave `//`.
+        assert_eq!(add_slash_location("", None), "/");
+        assert_eq!(
+            add_slash_location("/\\/\t/evil.example", None),
+            "/evil.example/"
         );
     }
 
