@@ -118,6 +118,9 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
         &[
             &opts.site_dir.join("content"),
             &opts.site_dir.join("config.toml"),
+            &opts.site_dir.join("static"),
+            &opts.site_dir.join("templates"),
+            &opts.site_dir.join("i18n"),
             &theme,
         ],
     )?;

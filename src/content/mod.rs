@@ -355,13 +355,19 @@ fn slash_path(rel: &Path) -> String {
 
 /// Invalid UTF-8 is reported at the line and column of the first bad byte.
 fn decode_utf8(bytes: Vec<u8>, path: &Path) -> Result<String> {
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let good = String::from_utf8_lossy(&e.as_bytes()[..valid]);
         let (line, column) = crate::error::line_col(&good, good.len());
         Error::new(ErrorKind::Encoding, "the file is not valid UTF-8")
             .at(path, Some(line), Some(column))
             .hint("save the file as UTF-8 (editors call it \"UTF-8\" or \"Unicode\"; GBK/GB2312 files must be converted)")
+    })?;
+    // CommonMark (2.3): U+0000 is replaced by U+FFFD; a NUL in a page would
+    // otherwise reach its HTML.
+    Ok(match text.contains('\0') {
+        true => text.replace('\0', "\u{FFFD}"),
+        false => text,
     })
 }
 
@@ -410,6 +416,12 @@ fn last_segment(dir: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nul_bytes_become_replacement_characters() {
+        let text = decode_utf8(b"a\0b".to_vec(), Path::new("a.md")).unwrap();
+        assert_eq!(text, "a\u{FFFD}b");
+    }
 
     fn config() -> Config {
         Config::parse("title = \"t\"\n[languages.en]\n", Path::new("config.toml")).unwrap()

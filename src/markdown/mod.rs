@@ -21,7 +21,7 @@ use grassroots_search::is_cjk;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::error::{Error, ErrorKind, Result, line_col};
+use crate::error::{Error, ErrorKind, LineIndex, Result};
 use crate::html::escape;
 use crate::site::DocRef;
 use ids::IdAllocator;
@@ -148,10 +148,13 @@ pub fn render(markdown: &str, ctx: &RenderContext) -> Result<Rendered> {
     let mut heading: Option<HeadingBuf> = None;
     let mut code: Option<(String, String)> = None; // (language, text)
     let mut summary_end: Option<usize> = None; // events before `<!-- more -->`
+    // Line starts found once: a page of 80,000 links looked each one's line up
+    // by rescanning the text (30 s).
+    let lines = LineIndex::new(markdown);
 
     for (event, range) in parser {
         let position = || {
-            let (l, c) = line_col(markdown, range.start);
+            let (l, c) = lines.line_col(range.start);
             (l + ctx.body_line - 1, c)
         };
         // Inside a code block: gather the text, emit it highlighted at the end.

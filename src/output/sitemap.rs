@@ -68,8 +68,20 @@ pub fn sitemap(site: &Site, base_url: &str) -> String {
     xml
 }
 
+/// robots.txt is plain text, one directive a line: the sitemap's URL is
+/// percent-encoded where a URL may not hold the byte as it is (spaces,
+/// line breaks, quotes, angle brackets, non-ASCII), so a strange `base_url`
+/// can neither add a directive nor carry markup.
 pub fn robots(base_url: &str) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {base_url}/sitemap.xml\n")
+    let mut url = String::new();
+    for b in format!("{base_url}/sitemap.xml").bytes() {
+        if b.is_ascii_graphic() && !b"\"<>\\^`{|}".contains(&b) {
+            url.push(b as char);
+        } else {
+            let _ = write!(url, "%{b:02X}");
+        }
+    }
+    format!("User-agent: *\nAllow: /\n\nSitemap: {url}\n")
 }
 
 /// An Atom feed of the language's most recent dated pages, newest first;
@@ -145,4 +157,19 @@ pub(crate) fn write_crawler_files(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn robots_encodes_what_a_url_cannot_hold() {
+        assert_eq!(
+            super::robots("https://example.org/a"),
+            "User-agent: *\nAllow: /\n\nSitemap: https://example.org/a/sitemap.xml\n"
+        );
+        assert_eq!(
+            super::robots("https://x.org/\"><script>\nDisallow: / 调"),
+            "User-agent: *\nAllow: /\n\nSitemap: https://x.org/%22%3E%3Cscript%3E%0ADisallow:%20/%20%E8%B0%83/sitemap.xml\n"
+        );
+    }
 }

@@ -206,7 +206,9 @@ impl NavShape<'_> {
 pub fn personalise_nav(nav_html: &str, root: &str, current_link_path: &str) -> String {
     let needle = format!("href=\"{ROOT_MARKER}{current_link_path}\"");
     let marked = nav_html.replacen(&needle, &format!("aria-current=\"page\" {needle}"), 1);
-    marked.replace(ROOT_MARKER, root)
+    // The root is a relative prefix ("../../") on pages, but base_url on
+    // 404 pages, which comes from config: escaped like any other value.
+    marked.replace(ROOT_MARKER, &crate::html::escape(root))
 }
 
 /// Everything in the context of one rendered document.

@@ -3,7 +3,10 @@
 //!
 //! Files other than pages answer single byte-range requests (`Range:
 //! bytes=a-b`, 206), as static hosts do: the search client reads one
-//! document's excerpt out of a larger file that way.
+//! document's excerpt out of a larger file that way. Such files are
+//! streamed from disk, the range read from its offset: 50 one-byte range
+//! requests for a 100 MB file used to read it whole 50 times into memory.
+//! Pages are read whole, as the live-reload script goes into them.
 //!
 //! Request paths are percent-decoded (Chinese URLs arrive as UTF-8 bytes in
 //! `%XX` form) and checked segment by segment; the file found is
@@ -236,10 +239,7 @@ async fn serve_file(
             }
         }
         Resolved::AddSlash => {
-            let location = match uri.query() {
-                Some(q) => format!("{raw}/?{q}"),
-                None => format!("{raw}/"),
-            };
+            let location = add_slash_location(raw, uri.query());
             let mut r = plain(StatusCode::FOUND, "moved: add a slash\n");
             if let Ok(v) = HeaderValue::from_str(&location) {
                 r.headers_mut().insert(header::LOCATION, v);
@@ -255,32 +255,91 @@ async fn serve_file(
     }
 }
 
+/// Where a folder asked for without its slash redirects to: the same path
+/// with one leading slash, so `//host/x` (which a browser reads as another
+/// host) becomes `/host/x/`, on this site. Backslashes, spaces and control
+/// characters at the start go too: browsers read `/\host` and `/\t/host`
+/// as `//host`.
+pub fn add_slash_location(raw: &str, query: Option<&str>) -> String {
+    let rest = raw.trim_start_matches(|c: char| {
+        c == '/' || c == '\\' || c.is_ascii_whitespace() || c.is_ascii_control()
+    });
+    let path = if rest.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{rest}/")
+    };
+    match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path,
+    }
+}
+
 async fn file(status: StatusCode, path: &Path, build: &str) -> Response {
+    let kind = content_type(path);
+    if !kind.starts_with("text/html") {
+        return match open_at(path, 0).await {
+            Some((f, len)) => streamed(status, kind, f, len),
+            None => plain(StatusCode::SERVICE_UNAVAILABLE, "rebuilding, reload\n"),
+        };
+    }
     let bytes = match tokio::fs::read(path).await {
         Ok(b) => b,
         // Removed between the lookup and the read (a rebuild): try again.
         Err(_) => return plain(StatusCode::SERVICE_UNAVAILABLE, "rebuilding, reload\n"),
     };
-    let kind = content_type(path);
-    let bytes = if kind.starts_with("text/html") {
-        livereload::inject(&bytes, build)
-    } else {
-        bytes
-    };
     // hyper leaves the body out of answers to HEAD, keeping Content-Length.
-    with_headers(status, kind, bytes)
+    with_headers(status, kind, livereload::inject(&bytes, build))
+}
+
+/// The file opened at `start`, and its length; `None` when it is gone
+/// (removed between the lookup and the open by a rebuild).
+async fn open_at(path: &Path, start: u64) -> Option<(tokio::fs::File, u64)> {
+    use tokio::io::AsyncSeekExt;
+    let mut f = tokio::fs::File::open(path).await.ok()?;
+    let len = f.metadata().await.ok()?.len();
+    if start > 0 {
+        f.seek(std::io::SeekFrom::Start(start)).await.ok()?;
+    }
+    Some((f, len))
+}
+
+/// Chunks a stream reads at a time.
+const CHUNK: u64 = 64 * 1024;
+
+/// A response whose body is the next `len` bytes of `file`, read as the
+/// client takes them.
+fn streamed(status: StatusCode, kind: &'static str, file: tokio::fs::File, len: u64) -> Response {
+    use tokio::io::AsyncReadExt;
+    let chunks = futures_util::stream::unfold((file, len), |(mut file, left)| async move {
+        if left == 0 {
+            return None;
+        }
+        let mut buf = vec![0u8; left.min(CHUNK) as usize];
+        match file.read(&mut buf).await {
+            // The file shrank (a rebuild rewrote it): end here.
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(buf), (file, left - n as u64)))
+            }
+            Err(e) => Some((Err(e), (file, 0))),
+        }
+    });
+    let mut r = with_body(status, kind, Body::from_stream(chunks));
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    r
 }
 
 /// A `Range` request for a file: 206 with the one range asked for, 416 when
 /// it lies outside the file, the whole file (200) for anything else (several
 /// ranges, a malformed header), as RFC 9110 allows.
 async fn file_range(path: &Path, range: &str) -> Response {
-    let bytes = match tokio::fs::read(path).await {
-        Ok(b) => b,
-        Err(_) => return plain(StatusCode::SERVICE_UNAVAILABLE, "rebuilding, reload\n"),
+    let Some((f, len)) = open_at(path, 0).await else {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "rebuilding, reload\n");
     };
     let kind = content_type(path);
-    let len = bytes.len() as u64;
     let ranges = match http_range_header::parse_range_header(range).map(|r| r.validate(len)) {
         Ok(Ok(ranges)) => ranges,
         Ok(Err(_)) => {
@@ -293,11 +352,14 @@ async fn file_range(path: &Path, range: &str) -> Response {
         Err(_) => Vec::new(),
     };
     let [one] = ranges.as_slice() else {
-        return with_headers(StatusCode::OK, kind, bytes);
+        return streamed(StatusCode::OK, kind, f, len);
     };
     let (start, end) = (*one.start(), *one.end());
-    let part = bytes[start as usize..=end as usize].to_vec();
-    let mut r = with_headers(StatusCode::PARTIAL_CONTENT, kind, part);
+    drop(f);
+    let Some((f, _)) = open_at(path, start).await else {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "rebuilding, reload\n");
+    };
+    let mut r = streamed(StatusCode::PARTIAL_CONTENT, kind, f, end - start + 1);
     if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{len}")) {
         r.headers_mut().insert(header::CONTENT_RANGE, v);
     }
@@ -317,7 +379,11 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
 }
 
 fn with_headers(status: StatusCode, kind: &'static str, bytes: Vec<u8>) -> Response {
-    let mut r = (status, Body::from(bytes)).into_response();
+    with_body(status, kind, Body::from(bytes))
+}
+
+fn with_body(status: StatusCode, kind: &'static str, body: Body) -> Response {
+    let mut r = (status, body).into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -360,6 +426,22 @@ mod tests {
         ] {
             assert!(decode_path(raw).is_none(), "{raw}");
         }
+    }
+
+    #[test]
+    fn slash_redirects_stay_on_the_site() {
+        assert_eq!(add_slash_location("/units", None), "/units/");
+        assert_eq!(add_slash_location("//units", None), "/units/");
+        assert_eq!(
+            add_slash_location("///evil.example/x", Some("a=1")),
+            "/evil.example/x/?a=1"
+        );
+        // Found by fuzz/serve_path: an empty path gave `//`.
+        assert_eq!(add_slash_location("", None), "/");
+        assert_eq!(
+            add_slash_location("/\\/\t/evil.example", None),
+            "/evil.example/"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! the server.
 
 pub mod http;
+pub mod listen;
 pub mod livereload;
 pub mod rebuild;
 pub mod watch;
@@ -40,6 +41,8 @@ pub struct ServeOptions {
     pub debounce: Duration,
     /// Print nothing (tests).
     pub quiet: bool,
+    /// Header deadline and open-connection cap.
+    pub connections: listen::ConnectionLimits,
 }
 
 impl ServeOptions {
@@ -54,6 +57,7 @@ impl ServeOptions {
             // extra rebuild, which is correct either way.
             debounce: Duration::from_millis(10),
             quiet: false,
+            connections: listen::ConnectionLimits::default(),
         }
     }
 }
@@ -206,7 +210,7 @@ impl Server {
                 )
             })?;
         let app = http::router(state.clone());
-        let mut stop = state.shutdown.subscribe();
+        let stop = state.shutdown.subscribe();
         runtime.block_on(async {
             let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| {
                 Error::new(
@@ -214,13 +218,7 @@ impl Server {
                     format!("could not set up the socket: {e}"),
                 )
             })?;
-            tokio::spawn(async move {
-                let _ = axum::serve(listener, app)
-                    .with_graceful_shutdown(async move {
-                        let _ = stop.wait_for(|stopped| *stopped).await;
-                    })
-                    .await;
-            });
+            tokio::spawn(listen::serve(listener, app, opts.connections, stop));
             Ok::<_, Error>(())
         })?;
 

@@ -115,8 +115,15 @@ impl Rebuilder {
     /// A body-only edit re-renders just the documents it touches, in the
     /// folder being served; `None` when the change needs a full build.
     fn try_incremental(&mut self, changed: &[PathBuf]) -> Option<Result<Built>> {
-        let session = self.session.as_mut()?;
         let root = self.kept.back()?.clone();
+        // Someone removed the served folder (a temporary folder cleaner, a
+        // hasty `rm`): an edit applied in place would leave a site of one
+        // page. Build it all again.
+        if !root.join(crate::output::MARKER).is_file() {
+            self.session = None;
+            return None;
+        }
+        let session = self.session.as_mut()?;
         let started = Instant::now();
         match session.apply_edit(changed) {
             Ok(Edit::NeedsFullBuild) => None,

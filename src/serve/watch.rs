@@ -153,10 +153,11 @@ impl Watcher {
 fn find_theme(opts: &BuildOptions) -> Option<PathBuf> {
     let config = load_config(opts).ok()?;
     let theme = theme_dir(opts, &config).ok()?;
-    let canonical = theme.path.canonicalize().ok()?;
-    drop(theme);
-    // The built-in theme is unpacked into a folder removed with its holder.
-    canonical.is_dir().then_some(canonical)
+    // The built-in theme is the program's own: nothing to watch.
+    if theme.built_in {
+        return None;
+    }
+    theme.path.canonicalize().ok()
 }
 
 /// Swap, backup and lock files that editors write beside the real one.
