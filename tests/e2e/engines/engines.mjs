@@ -30,7 +30,7 @@ function which(...candidates) {
 /** One X server for the WebKit windows when there is no display (CI, ssh):
  * Xvfb picks a free display number and tells it on a pipe. */
 let xvfb = null;
-async function display() {
+export async function display() {
   if (process.env.DISPLAY) return process.env.DISPLAY;
   if (!xvfb) {
     xvfb = new Promise((resolve, reject) => {

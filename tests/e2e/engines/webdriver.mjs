@@ -101,7 +101,7 @@ export class Session {
   /** Polls `fn` in the page until it returns a truthy value, which it
    * returns. The timeout only bounds a failure: a busy machine is slow, and
    * the test waits on what the page shows, not on a clock. */
-  async waitFor(fn, args = [], { timeout = 30_000, interval = 50, what = String(fn) } = {}) {
+  async waitFor(fn, args = [], { timeout = 120_000, interval = 50, what = String(fn) } = {}) {
     const t0 = Date.now();
     let last;
     for (;;) {

@@ -8,7 +8,11 @@ from the WebDriver session (Set Window Rect).
 
 Usage (from WebDriver capabilities, webkitgtk:browserOptions):
   webkit-browser.py --automation [--size=WxH]
+WebKitWebDriver has no Print command, so the same window also prints a page
+to PDF (A4) through GTK's print-to-file backend, as Safari's print does:
+  webkit-browser.py --print URL OUT.pdf
 """
+import os
 import sys
 
 import gi
@@ -50,7 +54,46 @@ def automation_started(ctx, session):
     session.connect("create-web-view", new_view)
 
 
+def print_to_pdf(url, out):
+    view = WebKit2.WebView()
+    window = Gtk.Window()
+    window.set_default_size(800, 1000)
+    window.add(view)
+    window.show_all()
+    result = {"error": None}
+
+    def done(op, error=None):
+        result["error"] = error
+        Gtk.main_quit()
+
+    def loaded(v, event):
+        if event != WebKit2.LoadEvent.FINISHED:
+            return
+        settings = Gtk.PrintSettings()
+        settings.set_printer("Print to File")
+        settings.set(Gtk.PRINT_SETTINGS_OUTPUT_URI, "file://" + os.path.abspath(out))
+        settings.set(Gtk.PRINT_SETTINGS_OUTPUT_FILE_FORMAT, "pdf")
+        setup = Gtk.PageSetup()
+        setup.set_paper_size(Gtk.PaperSize.new(Gtk.PAPER_NAME_A4))
+        op = WebKit2.PrintOperation.new(view)
+        op.set_print_settings(settings)
+        op.set_page_setup(setup)
+        op.connect("finished", done)
+        op.connect("failed", done)
+        op.print_()
+
+    view.connect("load-changed", loaded)
+    view.load_uri(url)
+    Gtk.main()
+    if result["error"]:
+        sys.exit("print failed: %s" % result["error"])
+
+
 context = WebKit2.WebContext.get_default()
+if "--print" in sys.argv:
+    i = sys.argv.index("--print")
+    print_to_pdf(sys.argv[i + 1], sys.argv[i + 2])
+    sys.exit(0)
 context.set_automation_allowed("--automation" in sys.argv)
 context.connect("automation-started", automation_started)
 Gtk.main()
