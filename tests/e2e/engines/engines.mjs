@@ -131,14 +131,27 @@ export async function openEngine(key) {
      * measured once and subtracted. */
     async viewport(width, height) {
       const s = session;
-      const measure = () => s.exec(() => [window.innerWidth, window.innerHeight]);
-      await s.setWindowRect({ width, height });
-      let [w, h] = await measure();
-      if (w !== width || h !== height) {
-        await s.setWindowRect({ width: 2 * width - w, height: 2 * height - h });
-        [w, h] = await measure();
+      // A driver may answer before the page has its new size: wait until
+      // two polls agree, then take the browser's chrome off and wait for
+      // the exact size.
+      const settled = async () => {
+        let last = null;
+        return s.waitFor(() => [window.innerWidth, window.innerHeight].join("x"), [], { interval: 100 }).then(async function poll(now) {
+          if (now === last) return now.split("x").map(Number);
+          last = now;
+          await new Promise((r) => setTimeout(r, 100));
+          return poll(await s.exec(() => [window.innerWidth, window.innerHeight].join("x")));
+        });
+      };
+      let rect = { width, height };
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await s.setWindowRect(rect);
+        const [w, h] = await settled();
+        if (w === width && h === height) return;
+        // A stale size (the resize not yet applied) only costs another round.
+        rect = { width: rect.width + width - w, height: rect.height + height - h };
       }
-      if (w !== width || h !== height) throw new Error(`${engine.name}: viewport ${w}×${h}, wanted ${width}×${height}`);
+      throw new Error(`${engine.name}: no ${width}×${height} viewport`);
     },
     async close() {
       await session.close();
