@@ -160,8 +160,35 @@
     // Load the client as soon as the reader shows interest in searching.
     function warm() { getIndex().then(function (ix) { return ix.ready(); }).catch(function () {}); }
     input.addEventListener("focus", warm, { once: true });
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
+
+    // Chinese is typed through an input method: while it composes, the box
+    // holds pinyin ("diao'cha") that is not the query. Search only what the
+    // reader commits: nothing between compositionstart and compositionend,
+    // then one search (engines differ in whether an input event follows
+    // compositionend; the shared timer makes both paths one search).
+    var composing = false;
+    function later() { clearTimeout(timer); timer = setTimeout(run, 120); }
+    input.addEventListener("compositionstart", function () { composing = true; clearTimeout(timer); });
+    input.addEventListener("compositionend", function () { composing = false; later(); });
+    input.addEventListener("input", function (e) {
+      if (composing || e.isComposing) return;
+      later();
+    });
+
+    // The results panel closes when the reader taps or clicks anywhere
+    // outside the search form, or focus leaves it (the phone drawer takes
+    // focus when it opens, so the drawer is never under the results); it
+    // shows again on the box's next focus or input.
+    var area = form || input.parentNode;
+    function show() { box.hidden = false; }
+    function hideOutside(e) { if (!area.contains(e.target) && !box.contains(e.target)) box.hidden = true; }
+    input.addEventListener("focus", show);
+    input.addEventListener("input", show);
+    document.addEventListener("pointerdown", hideOutside);
+    document.addEventListener("focusin", hideOutside);
+
     input.addEventListener("keydown", function (e) {
+      if (e.isComposing || e.keyCode === 229) return; // the input method's own keys (Enter commits)
       if (e.key === "ArrowDown") { e.preventDefault(); select(active + 1); }
       else if (e.key === "ArrowUp") { e.preventDefault(); select(active - 1); }
       else if (e.key === "Enter") { e.preventDefault(); clearTimeout(timer); if (links().length) open(active < 0 ? 0 : active); else run(); }

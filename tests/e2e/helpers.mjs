@@ -141,6 +141,22 @@ export function isLocal(u) {
   return LOCAL_HOSTS.has(url.hostname);
 }
 
+/** How long a wait on the page's state may take before it counts as a
+ * hang. Waits are on events and state, never on a clock; this bound only
+ * turns a hang into a failure, and is long because CI's 2 cores are shared
+ * with builds (a search that takes 100 ms alone took over 10 s there). */
+export const PATIENCE = 120_000;
+
+/** Waits until the search box shows the results of `q` with their
+ * excerpts (the last render of a query), and the page has drawn them. */
+export async function settledResults(page, q) {
+  await page.waitForFunction((q) => {
+    const box = document.getElementById("search-results");
+    return box.getAttribute("data-query") === q && box.querySelector("a.search-result .search-excerpt:not(:empty)");
+  }, q);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 /** Launches Debian Chromium headless with a fresh profile. Returns the
  * (persistent) context plus `offHost`: every request that left localhost. */
 export async function launch(options = {}) {
@@ -153,6 +169,7 @@ export async function launch(options = {}) {
     locale: "zh-CN",
     ...options,
   });
+  context.setDefaultTimeout(PATIENCE);
   const offHost = [];
   const requests = [];
   const watch = (page) => {

@@ -41,7 +41,7 @@ test("from file://: home → unit via sidebar → next → language switch → s
   await page.locator("#search-input").pressSequentially("investigating", { delay: 50 });
   // The results of the whole word, not of a prefix typed on the way.
   const first = page.locator('#search-results[data-query="investigating"] a.search-result').first();
-  await first.waitFor({ state: "visible", timeout: 10_000 });
+  await first.waitFor({ state: "visible" });
   assert.equal((await first.locator(".search-title").innerText()).trim(), contentTitle("units/research.en.md"));
   assert.match(await first.getAttribute("href"), /index\.html#/, "result links name index.html offline");
   await follow(page, () => first.click());
@@ -54,7 +54,7 @@ test("from file://: home → unit via sidebar → next → language switch → s
   assert.equal(rel(page), "units/research/index.html");
   await page.locator("#search-input").pressSequentially("露珠", { delay: 50 });
   const zh = page.locator('#search-results[data-query="露珠"] a.search-result').first();
-  await zh.waitFor({ state: "visible", timeout: 10_000 });
+  await zh.waitFor({ state: "visible" });
   await follow(page, () => zh.click());
   assert.equal(rel(page), "units/research/index.html");
   assert.equal(decodeURIComponent(new URL(page.url()).hash), "#要义");

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { LANGS, assertLocalOnly, build, ensureArtifacts, follow, launch, startServer } from "./helpers.mjs";
+import { LANGS, assertLocalOnly, build, ensureArtifacts, follow, launch, settledResults, startServer } from "./helpers.mjs";
 
 const PHONES = [{ width: 360, height: 740 }, { width: 390, height: 844 }];
 const PAGES = ["", "units/", "units/propaganda/", "units/research/", "units/letters-and-visits/", "units/on-site-office/", "about/", "units/print/", "print/", "no-such-page/"];
@@ -178,9 +178,9 @@ for (const vp of PHONES) {
         await page.screenshot({ path: path.join(dir, `phone-${vp.width}-${lang.code}-home.png`) });
         await page.goto(srv.base + lang.prefix + "units/research/");
         await page.screenshot({ path: path.join(dir, `phone-${vp.width}-${lang.code}-unit.png`) });
-        await page.locator("#search-input").pressSequentially(lang.code === "zh" ? "调查研究" : "investigating", { delay: 30 });
-        await page.locator("#search-results a.search-result").first().waitFor();
-        await page.waitForTimeout(300);
+        const q = lang.code === "zh" ? "调查研究" : "investigating";
+        await page.locator("#search-input").pressSequentially(q, { delay: 30 });
+        await settledResults(page, q);
         await page.screenshot({ path: path.join(dir, `phone-${vp.width}-${lang.code}-search.png`) });
       }
       await page.close();
@@ -198,9 +198,9 @@ describe("desktop 1280×900", () => {
       await page.screenshot({ path: path.join(dir, `desktop-${lang.code}-home.png`) });
       await page.goto(srv.base + lang.prefix + "units/research/");
       await page.screenshot({ path: path.join(dir, `desktop-${lang.code}-unit.png`) });
-      await page.locator("#search-input").pressSequentially(lang.code === "zh" ? "调查研究" : "investigating", { delay: 30 });
-      await page.locator("#search-results a.search-result").first().waitFor();
-      await page.waitForTimeout(300);
+      const q = lang.code === "zh" ? "调查研究" : "investigating";
+      await page.locator("#search-input").pressSequentially(q, { delay: 30 });
+      await settledResults(page, q);
       await page.screenshot({ path: path.join(dir, `desktop-${lang.code}-search.png`) });
     }
     assertLocalOnly(assert, b);

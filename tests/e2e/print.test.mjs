@@ -10,8 +10,8 @@ import { LANGS, assertLocalOnly, build, contentTitle, ensureArtifacts, launch, s
 
 // Navigation and UI strings (themes/default/i18n) that must not be printed.
 const NAV_TEXT = {
-  zh: ["跳到正文", "全站目录", "关闭目录", "搜索全站", "搜索，如", "上一篇", "下一篇", "打印本栏目", "当前位置", "翻页", "本站由 grassroots 生成"],
-  en: ["Skip to content", "Site contents", "Close contents", "Search the site", "Search, e.g.", "Previous", "Print this section", "You are here", "Built with grassroots"],
+  zh: ["跳到正文", "全站目录", "关闭", "搜索全站", "搜索，如", "上一篇", "下一篇", "打印本栏目", "当前位置", "翻页", "本站由 grassroots 生成"],
+  en: ["Skip to content", "Site contents", "Close", "Search the site", "Search, e.g.", "Previous", "Print this section", "You are here", "Built with grassroots"],
 };
 // Body sentences from the unit texts (site/content/units/*.md).
 const BODY = {

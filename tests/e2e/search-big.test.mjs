@@ -67,12 +67,12 @@ after(async () => {
 async function searchAndMore(page, query, want) {
   await page.locator("#search-input").pressSequentially(query, { delay: 40 });
   const results = page.locator("#search-results a.search-result");
-  await page.locator("#search-results .search-excerpt mark").first().waitFor({ timeout: 10_000 });
+  await page.locator("#search-results .search-excerpt mark").first().waitFor();
   assert.equal(await results.count(), 5);
   while ((await results.count()) < want) {
     const shown = await results.count();
     await page.locator("#search-results button.search-more").click();
-    await page.waitForFunction((n) => document.querySelectorAll("#search-results a.search-result").length > n, shown, { timeout: 10_000 });
+    await page.waitForFunction((n) => document.querySelectorAll("#search-results a.search-result").length > n, shown);
   }
   return results;
 }

@@ -2,7 +2,7 @@
 // with the keyboard, land on the heading. Root and sub-path, both languages.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { MOUNTS, assertLocalOnly, build, contentTitle, follow, h1, launch, relPath, startServer } from "./helpers.mjs";
+import { MOUNTS, assertLocalOnly, build, contentTitle, follow, h1, launch, relPath, settledResults, startServer } from "./helpers.mjs";
 
 let b;
 before(async () => { b = await launch(); });
@@ -17,16 +17,11 @@ async function typeQuery(page, query) {
   const half = Math.max(2, Math.ceil(chars.length / 2));
   await input.click();
   await input.pressSequentially(chars.slice(0, half).join(""), { delay: 60 });
-  await page.locator("#search-results a.search-result").first().waitFor({ state: "visible", timeout: 10_000 });
+  await page.locator("#search-results a.search-result").first().waitFor({ state: "visible" });
   await input.pressSequentially(chars.slice(half).join(""), { delay: 60 });
   assert.equal(await input.inputValue(), query);
-  // Settled: the result list stays the same for 500 ms (the box debounces by 120 ms).
-  await page.waitForFunction(() => {
-    const box = document.getElementById("search-results");
-    const now = box.innerHTML, w = window.__e2eLast;
-    window.__e2eLast = { html: now, t: w && w.html === now ? w.t : performance.now() };
-    return box.querySelector("a.search-result") && performance.now() - window.__e2eLast.t > 500;
-  }, null, { polling: 100, timeout: 10_000 });
+  // Settled: the box shows the whole query's results, excerpts included.
+  await settledResults(page, query);
   return page.locator("#search-results a.search-result");
 }
 
@@ -51,7 +46,7 @@ async function pickFirstAndCheck(page, srv, { path, heading, title }) {
   await page.waitForFunction((id) => {
     const r = document.getElementById(id).getBoundingClientRect();
     return r.top >= 0 && r.bottom <= innerHeight;
-  }, id, { timeout: 5000 });
+  }, id);
 }
 
 for (const mount of MOUNTS) {

@@ -2,7 +2,7 @@
 // fonts, and no layout shift of the main content when search results open.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { LANGS, assertLocalOnly, build, launch, startServer } from "./helpers.mjs";
+import { LANGS, assertLocalOnly, build, launch, settledResults, startServer } from "./helpers.mjs";
 
 const BUDGET = 60 * 1024;
 const FONT = /\.(woff2?|ttf|otf|eot)(\?|#|$)/i;
@@ -53,9 +53,9 @@ for (const [label, viewport] of [["desktop", { width: 1280, height: 900 }], ["ph
         const before = await main.boundingBox();
         const h1Before = await page.locator("main h1").boundingBox();
         const shiftsBefore = await page.evaluate(() => window.__shifts.length);
-        await page.locator("#search-input").pressSequentially(lang.code === "zh" ? "调查研究" : "investigating", { delay: 40 });
-        await page.locator("#search-results a.search-result").first().waitFor({ state: "visible" });
-        await page.waitForTimeout(400);
+        const q = lang.code === "zh" ? "调查研究" : "investigating";
+        await page.locator("#search-input").pressSequentially(q, { delay: 40 });
+        await settledResults(page, q);
         const resultsBox = await page.locator("#search-results").boundingBox();
         assert.ok(resultsBox && resultsBox.height > 50, "results are open");
         assert.deepEqual(await main.boundingBox(), before, "#main did not move or resize");

@@ -4,19 +4,28 @@
   "use strict";
   var html = document.documentElement;
 
+  // --header-h is the sticky header's height: jump targets scroll to below
+  // it (scroll-padding-top) and the phone drawer starts under it. The
+  // stylesheet has a fallback; this keeps it exact when the header's height
+  // changes (zoom, larger text, a site's longer title or labels).
+  var header = document.querySelector(".site-header");
+  if (header) {
+    var setHeaderHeight = function () {
+      html.style.setProperty("--header-h", header.getBoundingClientRect().height + "px");
+    };
+    setHeaderHeight();
+    if (window.ResizeObserver) new ResizeObserver(setHeaderHeight).observe(header);
+  }
+
   // Phones: the "Contents" button opens the sidebar as a drawer; Escape or a
   // second press closes it, and focus returns to the button.
   var toggle = document.querySelector(".menu-toggle");
   var sidebar = document.getElementById("sidebar");
   if (toggle && sidebar) {
-    var label = toggle.querySelector(".menu-label");
-    var header = document.querySelector(".site-header");
+    // aria-expanded also picks which of the button's two labels shows (CSS).
     var setOpen = function (open) {
       html.classList.toggle("nav-open", open);
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
-      if (label) label.textContent = open ? toggle.dataset.labelClose : toggle.dataset.labelOpen;
-      // The drawer and its backdrop start just below the (sticky) header.
-      if (open && header) html.style.setProperty("--header-h", Math.max(0, header.getBoundingClientRect().bottom) + "px");
       if (open) {
         var current = sidebar.querySelector("[aria-current=page]") || sidebar.querySelector("a");
         if (current) current.focus();
