@@ -124,6 +124,8 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
 
     // render (Markdown and templates, written as they are done)
     let t = Instant::now();
+    // Zola's aliases: checked before anything is rendered.
+    let aliases = crate::render::aliases::alias_pages(&site)?;
     let assets = write_assets(&site, &theme, &staging)?;
     let search_entries: Vec<Option<String>> = (0..site.config.languages.len())
         .map(|l| index::search_entry_name(&site, l))
@@ -138,6 +140,9 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
         opts.progress,
         opts.keep_html,
     )?;
+    for page in &aliases {
+        staging.write(&page.file, page.html.as_bytes())?;
+    }
     stages.push(("render", t.elapsed()));
 
     if opts.keep_html {

@@ -64,11 +64,6 @@ pub struct FrontMatter {
 /// Zola's front matter keys that grassroots reads but does not act on yet,
 /// each with what a reader is missing.
 pub const PENDING_ZOLA_KEYS: &[(&str, &str)] = &[
-    ("aliases", "no redirect pages are written at the old URLs"),
-    (
-        "redirect_to",
-        "the document is published with its own content, not as a redirect",
-    ),
     (
         "page_template",
         "its pages use page.html (or their own `template`)",
@@ -532,8 +527,6 @@ fn check_keys(value: Value, fm: &str, path: &Path, is_section: bool) -> Result<F
 /// carry out yet (see [`PENDING_ZOLA_KEYS`]).
 fn note_pending(front: &mut FrontMatter, is_section: bool) {
     let set = |key: &str| match key {
-        "aliases" => !front.aliases.is_empty(),
-        "redirect_to" => front.redirect_to.is_some(),
         "page_template" => front.page_template.is_some(),
         "transparent" => front.transparent,
         // "left"/"right"/"heading" ask for something other than ours; "none" for none.
@@ -766,8 +759,8 @@ mod tests {
             )]
         );
         let pending: Vec<_> = f.pending.iter().map(|(k, _)| *k).collect();
-        assert_eq!(pending, ["aliases", "taxonomies"]);
-        assert_eq!(f.pending[0].1, Some(5));
+        assert_eq!(pending, ["taxonomies"]);
+        assert_eq!(f.pending[0].1, Some(9));
     }
 
     #[test]
@@ -782,7 +775,7 @@ mod tests {
         assert_eq!(f.page_template.as_deref(), Some("post.html"));
         assert_eq!(f.paginate_by, Some(5));
         assert!(f.transparent && f.paginate_reversed && !f.render);
-        assert_eq!(f.pending.len(), 8, "{:?}", f.pending);
+        assert_eq!(f.pending.len(), 6, "{:?}", f.pending);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! instance so that `t(key="…")` answers in that language without templates
 //! having to pass the language around.
 
+pub mod aliases;
 pub mod context;
 pub mod document;
 pub mod i18n;
