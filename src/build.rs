@@ -124,8 +124,9 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
 
     // render (Markdown and templates, written as they are done)
     let t = Instant::now();
-    // Zola's aliases: checked before anything is rendered.
-    let aliases = crate::render::aliases::alias_pages(&site)?;
+    // Zola's taxonomies and aliases: checked before anything is rendered.
+    let taxonomies = crate::site::taxonomies::collect(&site)?;
+    let aliases = crate::render::aliases::alias_pages(&site, &taxonomies)?;
     let assets = write_assets(&site, &theme, &staging)?;
     let search_entries: Vec<Option<String>> = (0..site.config.languages.len())
         .map(|l| index::search_entry_name(&site, l))
@@ -139,6 +140,16 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
         &staging,
         opts.progress,
         opts.keep_html,
+    )?;
+    crate::render::taxonomies::render_taxonomies(
+        &site,
+        &renderer,
+        &i18n,
+        &assets,
+        &search_entries,
+        &rendered.navs,
+        &taxonomies,
+        &staging,
     )?;
     for page in &aliases {
         staging.write(&page.file, page.html.as_bytes())?;

@@ -87,10 +87,6 @@ pub const PENDING_ZOLA_KEYS: &[(&str, &str)] = &[
     ),
     ("generate_feeds", "the section gets no feed of its own"),
     (
-        "taxonomies",
-        "no taxonomy pages are written (the terms are read)",
-    ),
-    (
         "render",
         "on a section, `render = false` is not obeyed yet: the section is published",
     ),
@@ -535,7 +531,6 @@ fn note_pending(front: &mut FrontMatter, is_section: bool) {
         "paginate_path" => front.paginate_path.is_some() && front.paginate_by.is_none(),
         "paginate_reversed" => front.paginate_reversed && front.paginate_by.is_none(),
         "generate_feeds" => front.generate_feeds == Some(true),
-        "taxonomies" => !front.taxonomies.is_empty(),
         "render" => is_section && !front.render,
         _ => false,
     };
@@ -759,8 +754,7 @@ mod tests {
             )]
         );
         let pending: Vec<_> = f.pending.iter().map(|(k, _)| *k).collect();
-        assert_eq!(pending, ["taxonomies"]);
-        assert_eq!(f.pending[0].1, Some(9));
+        assert!(pending.is_empty(), "{pending:?}");
     }
 
     #[test]

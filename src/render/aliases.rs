@@ -12,7 +12,7 @@
 //! added: `a.en.md`'s aliases are written as they are).
 //!
 //! An alias must not take a URL something else is written at: another page
-//! or alias, a language's home, a print page, or the `assets/` and `search/`
+//! or alias, a language's home, a print page, a taxonomy page, or the `assets/` and `search/`
 //! folders. Each such alias is an error naming both files.
 
 use std::collections::{HashMap, HashSet};
@@ -176,7 +176,10 @@ pub(crate) fn section_redirect(site: &Site, node: NodeId, lang: usize) -> Option
 
 /// Every alias of every document, as redirect pages; the errors of all
 /// aliases and `redirect_to` targets at once.
-pub(crate) fn alias_pages(site: &Site) -> Result<Vec<AliasPage>> {
+pub(crate) fn alias_pages(
+    site: &Site,
+    taxonomies: &[crate::site::taxonomies::Taxonomy],
+) -> Result<Vec<AliasPage>> {
     let config = &site.config;
     // Every file the build writes pages at, and whose it is.
     let mut taken: HashMap<String, String> = HashMap::new();
@@ -196,6 +199,18 @@ pub(crate) fn alias_pages(site: &Site) -> Result<Vec<AliasPage>> {
                     format!("the print page of {}", name(e.source)),
                 );
             }
+        }
+    }
+    for t in taxonomies.iter().filter(|t| t.render) {
+        taken.insert(
+            format!("{}index.html", t.url),
+            format!("the taxonomy page of `{}`", t.name),
+        );
+        for term in &t.terms {
+            taken.insert(
+                format!("{}index.html", term.url),
+                format!("the page of the `{}` term \"{}\"", t.name, term.name),
+            );
         }
     }
     let prefixes: HashSet<&str> = config.languages.iter().map(|l| l.prefix.as_str()).collect();

@@ -13,6 +13,7 @@ pub mod nav;
 pub mod pages;
 pub mod print;
 pub mod shortcodes;
+pub mod taxonomies;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
