@@ -127,6 +127,9 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
 
     // render (Markdown and templates, written as they are done)
     let t = Instant::now();
+    // Zola's taxonomies and aliases: checked before anything is rendered.
+    let taxonomies = crate::site::taxonomies::collect(&site)?;
+    let aliases = crate::render::aliases::alias_pages(&site, &taxonomies)?;
     let assets = write_assets(&site, &theme, &staging)?;
     let search_entries: Vec<Option<String>> = (0..site.config.languages.len())
         .map(|l| index::search_entry_name(&site, l))
@@ -141,6 +144,19 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
         opts.progress,
         opts.keep_html,
     )?;
+    crate::render::taxonomies::render_taxonomies(
+        &site,
+        &renderer,
+        &i18n,
+        &assets,
+        &search_entries,
+        &rendered.navs,
+        &taxonomies,
+        &staging,
+    )?;
+    for page in &aliases {
+        staging.write(&page.file, page.html.as_bytes())?;
+    }
     stages.push(("render", t.elapsed()));
 
     if opts.keep_html {

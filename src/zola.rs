@@ -91,7 +91,9 @@ pub fn config_key(path: &str) -> Option<ConfigKey> {
             Ignored("grassroots does not paginate sections yet")
         }
         "hard_link_static" => Ignored("static files are copied"),
-        "taxonomy_root" => Ignored("grassroots does not write taxonomy pages yet"),
+        "taxonomy_root" => {
+            Ignored("taxonomy pages are written at /{taxonomy}/ below each language's root")
+        }
         "generate_sitemap" | "generate_robots_txt" => {
             Ignored("grassroots writes sitemap.xml and robots.txt whenever base_url is set")
         }
@@ -151,7 +153,9 @@ pub fn config_key(path: &str) -> Option<ConfigKey> {
         "slugify.anchors" => Ignored(
             "heading ids keep letters and digits of every script and `_` (`## 调查研究` → `#调查研究`), other characters become `-`",
         ),
-        "slugify.taxonomies" => Ignored("grassroots does not write taxonomy pages yet"),
+        "slugify.taxonomies" => {
+            Ignored("taxonomy and term URLs follow `[slugify] paths`, as page URLs do")
+        }
         _ => return None,
     };
     Some(rule)

@@ -64,11 +64,6 @@ pub struct FrontMatter {
 /// Zola's front matter keys that grassroots reads but does not act on yet,
 /// each with what a reader is missing.
 pub const PENDING_ZOLA_KEYS: &[(&str, &str)] = &[
-    ("aliases", "no redirect pages are written at the old URLs"),
-    (
-        "redirect_to",
-        "the document is published with its own content, not as a redirect",
-    ),
     (
         "page_template",
         "its pages use page.html (or their own `template`)",
@@ -91,10 +86,6 @@ pub const PENDING_ZOLA_KEYS: &[(&str, &str)] = &[
         "the section lists all its pages on one page",
     ),
     ("generate_feeds", "the section gets no feed of its own"),
-    (
-        "taxonomies",
-        "no taxonomy pages are written (the terms are read)",
-    ),
     (
         "render",
         "on a section, `render = false` is not obeyed yet: the section is published",
@@ -532,8 +523,6 @@ fn check_keys(value: Value, fm: &str, path: &Path, is_section: bool) -> Result<F
 /// carry out yet (see [`PENDING_ZOLA_KEYS`]).
 fn note_pending(front: &mut FrontMatter, is_section: bool) {
     let set = |key: &str| match key {
-        "aliases" => !front.aliases.is_empty(),
-        "redirect_to" => front.redirect_to.is_some(),
         "page_template" => front.page_template.is_some(),
         "transparent" => front.transparent,
         // "left"/"right"/"heading" ask for something other than ours; "none" for none.
@@ -542,7 +531,6 @@ fn note_pending(front: &mut FrontMatter, is_section: bool) {
         "paginate_path" => front.paginate_path.is_some() && front.paginate_by.is_none(),
         "paginate_reversed" => front.paginate_reversed && front.paginate_by.is_none(),
         "generate_feeds" => front.generate_feeds == Some(true),
-        "taxonomies" => !front.taxonomies.is_empty(),
         "render" => is_section && !front.render,
         _ => false,
     };
@@ -766,8 +754,7 @@ mod tests {
             )]
         );
         let pending: Vec<_> = f.pending.iter().map(|(k, _)| *k).collect();
-        assert_eq!(pending, ["aliases", "taxonomies"]);
-        assert_eq!(f.pending[0].1, Some(5));
+        assert!(pending.is_empty(), "{pending:?}");
     }
 
     #[test]
@@ -782,7 +769,7 @@ mod tests {
         assert_eq!(f.page_template.as_deref(), Some("post.html"));
         assert_eq!(f.paginate_by, Some(5));
         assert!(f.transparent && f.paginate_reversed && !f.render);
-        assert_eq!(f.pending.len(), 8, "{:?}", f.pending);
+        assert_eq!(f.pending.len(), 6, "{:?}", f.pending);
     }
 
     #[test]

@@ -94,6 +94,8 @@ pub struct PageCtx<'a> {
     /// Name of the language the text is written in.
     pub text_lang_name: &'a str,
     pub toc: &'a [TocEntry],
+    /// Zola's `[taxonomies]` of the page, each term linked to its page.
+    pub taxonomies: Vec<crate::render::taxonomies::PageTerms>,
 }
 
 /// Extra data of a section.

@@ -246,6 +246,7 @@ pub(crate) fn document_ctx<'a>(
             text_lang: &config.languages[text_lang_idx].html_lang,
             text_lang_name: &config.languages[text_lang_idx].name,
             toc: &rendered.toc,
+            taxonomies: crate::render::taxonomies::page_terms(site, i18n, id, lang, url),
         },
         section: hood.section,
         breadcrumbs: hood.breadcrumbs,

@@ -5,6 +5,7 @@
 //! instance so that `t(key="…")` answers in that language without templates
 //! having to pass the language around.
 
+pub mod aliases;
 pub mod context;
 pub mod document;
 pub mod i18n;
@@ -13,6 +14,7 @@ pub mod nav;
 pub mod pages;
 pub mod print;
 pub mod shortcodes;
+pub mod taxonomies;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -83,6 +83,8 @@ pub(crate) fn render_site(
                         keep_html,
                     )
                     .and_then(|(html, doc)| {
+                        // Zola's `redirect_to`: the section's page is a redirect.
+                        let html = super::aliases::section_redirect(site, id, lang).unwrap_or(html);
                         out.put(
                             &format!("{}index.html", site.views[lang].entries[id].url),
                             html.as_bytes(),

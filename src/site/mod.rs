@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 
+pub mod taxonomies;
 #[cfg(test)]
 pub(crate) mod testing;
 
