@@ -123,6 +123,20 @@ impl Session {
                 _ => return Ok(Edit::NeedsFullBuild),
             }
         }
+        // Redirect pages and taxonomy pages are written by full builds only:
+        // a site with them rebuilds whole after any change but a body edit.
+        let zola_pages = self.site.sources.iter().any(|s| {
+            !s.front.aliases.is_empty()
+                || s.front.redirect_to.is_some()
+                || !s.front.taxonomies.is_empty()
+        }) || updates.iter().any(|(_, f)| {
+            !f.front.aliases.is_empty()
+                || f.front.redirect_to.is_some()
+                || !f.front.taxonomies.is_empty()
+        });
+        if zola_pages && (tree_changes || !body_only) {
+            return Ok(Edit::NeedsFullBuild);
+        }
         if tree_changes {
             return self.apply_tree_change(changed);
         }

@@ -56,6 +56,14 @@ impl Session {
             return Ok(Edit::NeedsFullBuild);
         }
         let (sources, edited) = self.sources_after(changed)?;
+        // Redirect and taxonomy pages are written by full builds only.
+        if sources.iter().any(|s| {
+            !s.front.aliases.is_empty()
+                || s.front.redirect_to.is_some()
+                || !s.front.taxonomies.is_empty()
+        }) {
+            return Ok(Edit::NeedsFullBuild);
+        }
         let site = Site::new(self.site.config.clone(), sources)?;
         let renumbering = Renumbering::new(&self.site, &site);
         let old_site = std::mem::replace(&mut self.site, site);
