@@ -469,16 +469,22 @@ impl Session {
                     gone.push(print_url(&entry.url));
                 }
                 for url in gone {
-                    let page = self.output.join(&url).join("index.html");
-                    match std::fs::remove_file(&page) {
-                        Ok(()) => {}
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(e) => return Err(Error::io(&page, "remove the moved page", e)),
-                    }
-                    self.remove_empty_folders(&self.output.join(&url));
+                    self.remove_page(&url)?;
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Removes the page at `url` (if it is there) and the folders it leaves empty.
+    fn remove_page(&self, url: &str) -> Result<()> {
+        let page = self.output.join(url).join("index.html");
+        match std::fs::remove_file(&page) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&page, "remove a page the site no longer has", e)),
+        }
+        self.remove_empty_folders(&self.output.join(url));
         Ok(())
     }
 

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use super::{Edit, Session};
 use crate::check::anchors::check_anchors;
 use crate::content::{self, SourceFile};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::markdown::Rendered;
 use crate::output::sitemap::write_crawler_files;
 use crate::output::{InPlace, Sink};
@@ -206,14 +206,7 @@ impl Session {
     ) -> Result<Edit> {
         let site = &self.site;
         let config = &site.config;
-        let printable: Vec<HashSet<NodeId>> = (0..config.languages.len())
-            .map(|l| match config.raw.print.enabled {
-                true => print::printable_sections(site, l, config.raw.print.max_documents)
-                    .into_iter()
-                    .collect(),
-                false => HashSet::new(),
-            })
-            .collect();
+        let printable = print::printable_sets(site);
         check_print_urls(site, &printable)?;
         self.state.printable = printable;
         let (languages, site_ctxs) = contexts(site);
@@ -413,13 +406,7 @@ impl Session {
                     .map(|&s| print_url(&old_view.entries[s].url)),
             );
             for url in old_urls.into_iter().filter(|u| !kept.contains(u)) {
-                let page = self.output.join(&url).join("index.html");
-                match std::fs::remove_file(&page) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => return Err(Error::io(&page, "remove the page of a deleted file", e)),
-                }
-                self.remove_empty_folders(&self.output.join(&url));
+                self.remove_page(&url)?;
             }
         }
         Ok(())

@@ -40,14 +40,7 @@ pub(crate) fn render_site(
 
     let navs = render_navs(site, renderer, &languages, &site_ctxs, None)?;
 
-    let printable: Vec<HashSet<NodeId>> = (0..n_langs)
-        .map(|l| match config.raw.print.enabled {
-            true => print::printable_sections(site, l, config.raw.print.max_documents)
-                .into_iter()
-                .collect(),
-            false => HashSet::new(),
-        })
-        .collect();
+    let printable = print::printable_sets(site);
     check_print_urls(site, &printable)?;
 
     // Documents are rendered in groups, one per top printable section: when

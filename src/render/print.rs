@@ -66,6 +66,20 @@ pub fn printable_sections(site: &Site, lang: usize, max_docs: usize) -> Vec<Node
         .collect()
 }
 
+/// [`printable_sections`] of every language, as `[print]` configures them
+/// (none when print pages are off).
+pub fn printable_sets(site: &Site) -> Vec<HashSet<NodeId>> {
+    let print = &site.config.raw.print;
+    (0..site.config.languages.len())
+        .map(|l| match print.enabled {
+            true => printable_sections(site, l, print.max_documents)
+                .into_iter()
+                .collect(),
+            false => HashSet::new(),
+        })
+        .collect()
+}
+
 /// The section and everything below it, in reading order.
 pub fn members(site: &Site, lang: usize, section: NodeId) -> Vec<NodeId> {
     let view = &site.views[lang];
