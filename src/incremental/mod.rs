@@ -338,34 +338,15 @@ impl Session {
             .enumerate()
             .map(|(i, d)| (d.doc, i))
             .collect();
-        let rendered: Vec<(String, RenderedDoc)> = jobs
-            .par_iter()
-            .map(|&doc| {
-                let lang = doc.lang;
-                // Text not edited is not rendered again (the session keeps
-                // every document's HTML).
-                let previous = positions
-                    .get(&doc)
-                    .map(|&i| &self.state.docs[i])
-                    .filter(|d| !self.shows_one_of(d, edited));
-                render_document(
-                    site,
-                    &self.renderer,
-                    &self.i18n,
-                    &DocInputs {
-                        doc,
-                        site_ctx: &site_ctxs[lang],
-                        lang_ctx: &languages[lang],
-                        assets: &self.assets,
-                        navs: &self.state.navs,
-                        search_entry: self.search_entries[lang].as_deref(),
-                        printable: &self.state.printable,
-                    },
-                    previous.map(|d| &d.markdown),
-                    true,
-                )
-            })
-            .collect::<Result<_>>()?;
+        // Text not edited is not rendered again (the session keeps every
+        // document's HTML).
+        let rendered = self.render_docs(&jobs, |doc| {
+            positions
+                .get(&doc)
+                .map(|&i| &self.state.docs[i])
+                .filter(|d| !self.shows_one_of(d, edited))
+                .map(|d| &d.markdown)
+        })?;
         self.check_anchors_around(&rendered, &positions)?;
 
         let out = InPlace {
@@ -474,6 +455,37 @@ impl Session {
             }
         }
         Ok(())
+    }
+
+    /// Renders the documents `jobs` with the session's sidebars and print
+    /// sections; `previous` gives a document's kept Markdown when its text
+    /// need not be rendered again.
+    fn render_docs<'a>(
+        &'a self,
+        jobs: &[DocRef],
+        previous: impl Fn(DocRef) -> Option<&'a crate::markdown::Rendered> + Sync,
+    ) -> Result<Vec<(String, RenderedDoc)>> {
+        let (languages, site_ctxs) = contexts(&self.site);
+        jobs.par_iter()
+            .map(|&doc| {
+                render_document(
+                    &self.site,
+                    &self.renderer,
+                    &self.i18n,
+                    &DocInputs {
+                        doc,
+                        site_ctx: &site_ctxs[doc.lang],
+                        lang_ctx: &languages[doc.lang],
+                        assets: &self.assets,
+                        navs: &self.state.navs,
+                        search_entry: self.search_entries[doc.lang].as_deref(),
+                        printable: &self.state.printable,
+                    },
+                    previous(doc),
+                    true,
+                )
+            })
+            .collect()
     }
 
     /// Removes the page at `url` (if it is there) and the folders it leaves empty.

@@ -14,8 +14,6 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use super::{Edit, Session};
 use crate::check::anchors::check_anchors;
 use crate::content::{self, SourceFile};
@@ -23,7 +21,7 @@ use crate::error::Result;
 use crate::markdown::Rendered;
 use crate::output::sitemap::write_crawler_files;
 use crate::output::{InPlace, Sink};
-use crate::render::document::{DocInputs, contexts, render_document};
+use crate::render::document::contexts;
 use crate::render::nav::{Navs, render_navs};
 use crate::render::pages::{RenderState, RenderedDoc, render_not_found};
 use crate::render::print::{self, check_print_urls, print_url, render_print_pages};
@@ -248,29 +246,9 @@ impl Session {
             .enumerate()
             .map(|(i, d)| (d.doc, i))
             .collect();
-        let rendered: Vec<(String, RenderedDoc)> = jobs
-            .par_iter()
-            .map(|&doc| {
-                let kept = positions[&doc];
-                let previous = (!fresh.contains(&doc)).then(|| &self.state.docs[kept].markdown);
-                render_document(
-                    site,
-                    &self.renderer,
-                    &self.i18n,
-                    &DocInputs {
-                        doc,
-                        site_ctx: &site_ctxs[doc.lang],
-                        lang_ctx: &languages[doc.lang],
-                        assets: &self.assets,
-                        navs: &self.state.navs,
-                        search_entry: self.search_entries[doc.lang].as_deref(),
-                        printable: &self.state.printable,
-                    },
-                    previous,
-                    true,
-                )
-            })
-            .collect::<Result<_>>()?;
+        let rendered = self.render_docs(&jobs, |doc| {
+            (!fresh.contains(&doc)).then(|| &self.state.docs[positions[&doc]].markdown)
+        })?;
         for (_, doc) in &rendered {
             let i = positions[&doc.doc];
             self.state.docs[i].markdown = doc.markdown.clone();

@@ -12,7 +12,7 @@ use crate::site::Site;
 
 /// Percent-encodes the non-ASCII bytes of a URL: sitemaps and feeds want
 /// URIs, and `/units/调查研究/` is an IRI.
-fn uri(url: &str) -> String {
+pub(crate) fn uri(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
     for c in url.chars() {
         if c.is_ascii() {

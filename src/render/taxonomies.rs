@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::html::escape;
 use crate::output::Sink;
+use crate::output::sitemap::uri;
 use crate::render::context::{self, Translation};
 use crate::render::document::contexts;
 use crate::render::nav::Navs;
@@ -242,22 +243,6 @@ fn translations<'a>(
             }
         })
         .collect()
-}
-
-/// Percent-encodes non-ASCII characters: feeds want URIs, not IRIs.
-fn uri(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
-    for c in url.chars() {
-        if c.is_ascii() {
-            out.push(c);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                let _ = write!(out, "%{b:02X}");
-            }
-        }
-    }
-    escape(&out)
 }
 
 /// The Atom feed of one term: its pages, newest first.
