@@ -175,7 +175,7 @@ pub fn build_session(opts: &BuildOptions) -> Result<(BuildReport, Session)> {
     if !opts.keep_html {
         // Nothing reads the Markdown again: give its memory to the index.
         for source in &mut site.sources {
-            source.body = String::new();
+            std::sync::Arc::make_mut(source).body = String::new();
         }
     }
     let search_files = index::build_indexes(&site, &mut rendered.docs, opts)?;

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -108,7 +109,7 @@ impl SearchJob {
                     .collect(),
                 chunks: match opts.keep_html {
                     true => d.markdown.chunks.clone(),
-                    false => std::mem::take(&mut d.markdown.chunks),
+                    false => std::mem::take(&mut Arc::make_mut(&mut d.markdown).chunks),
                 },
             })
             .collect();

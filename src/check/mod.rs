@@ -36,7 +36,7 @@ impl LinkResolver for Resolver<'_> {
         }
         Some(ResolvedLink {
             href,
-            target: DocRef::new(node, lang),
+            target: self.site.link_target(DocRef::new(node, lang)),
         })
     }
 }
@@ -116,7 +116,7 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
             )?;
             Ok(RenderedDoc {
                 doc,
-                markdown: rendered,
+                markdown: rendered.into(),
             })
         })
         .collect();

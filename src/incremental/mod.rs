@@ -23,11 +23,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 pub mod change;
 pub mod shell;
+mod timings;
 mod tree;
 
 use std::collections::BTreeMap;
@@ -145,7 +147,7 @@ impl Session {
         for (index, file) in updates {
             old.push((
                 index,
-                std::mem::replace(&mut self.site.sources[index], file),
+                std::mem::replace(&mut self.site.sources[index], Arc::new(file)),
             ));
         }
         let sources: Vec<usize> = old.iter().map(|(i, _)| *i).collect();
@@ -306,7 +308,7 @@ impl Session {
             || d.markdown
                 .link_targets
                 .iter()
-                .any(|t| changed.contains(&t.node))
+                .any(|t| site.doc_for(t).is_none_or(|t| changed.contains(&t.node)))
             || changed_navs.contains(&nav_key(site, d.doc))
     }
 
@@ -463,7 +465,7 @@ impl Session {
     fn render_docs<'a>(
         &'a self,
         jobs: &[DocRef],
-        previous: impl Fn(DocRef) -> Option<&'a crate::markdown::Rendered> + Sync,
+        previous: impl Fn(DocRef) -> Option<&'a Arc<crate::markdown::Rendered>> + Sync,
     ) -> Result<Vec<(String, RenderedDoc)>> {
         let (languages, site_ctxs) = contexts(&self.site);
         jobs.par_iter()
@@ -536,7 +538,8 @@ impl Session {
                 && d.markdown
                     .anchor_refs
                     .iter()
-                    .any(|r| fresh.contains_key(&r.target))
+                    .filter_map(|r| self.site.doc_for(&r.target))
+                    .any(|t| fresh.contains_key(&t))
         });
         check_anchors_of(
             &self.site,

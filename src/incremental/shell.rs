@@ -12,7 +12,7 @@ use crate::render::document::{DocInputs, contexts, document_ctx};
 use crate::render::i18n::I18n;
 use crate::render::nav::{HashWriter, nav_key};
 use crate::render::pages::{RenderState, RenderedDoc};
-use crate::site::{DocRef, Site};
+use crate::site::{DocRef, LinkTarget, Site};
 
 /// A hash of everything a document's page shows except what its own
 /// Markdown decides (the content, its table of contents and reading time):
@@ -24,7 +24,7 @@ pub(crate) fn shell_hash(
     site: &Site,
     i18n: &I18n,
     inputs: &DocInputs,
-    link_targets: &[DocRef],
+    link_targets: &[LinkTarget],
 ) -> u64 {
     use std::hash::Hasher;
     let DocRef { node: id, lang } = inputs.doc;
@@ -73,10 +73,11 @@ pub(crate) fn shell_hash(
         hasher.write(t.as_bytes());
     }
     let nav = nav_key(site, inputs.doc);
-    hasher.write_usize(nav.node);
+    hasher.write(site.nodes[nav.node].key.as_bytes());
     hasher.write_u64(inputs.navs.trees.get(&nav).copied().unwrap_or(0));
-    for t in link_targets {
-        hasher.write(site.views[t.lang].entries[t.node].url.as_bytes());
+    for doc in link_targets.iter().map(|t| site.doc_for(t)) {
+        let url = doc.map_or("", |d| site.views[d.lang].entries[d.node].url.as_str());
+        hasher.write(url.as_bytes());
         hasher.write_u8(0);
     }
     hasher.finish()
@@ -136,7 +137,7 @@ mod tests {
                     .iter()
                     .map(move |&n| RenderedDoc {
                         doc: DocRef::new(n, l),
-                        markdown: Rendered::default(),
+                        markdown: Default::default(),
                     })
             })
             .collect();
@@ -178,7 +179,9 @@ mod tests {
         let before = testing::units();
         let mut after = testing::units();
         for s in &mut after.sources {
-            s.body.push_str("\n\n新增一段。\n");
+            std::sync::Arc::make_mut(s)
+                .body
+                .push_str("\n\n新增一段。\n");
         }
         assert_eq!(hashes(&before), hashes(&after));
     }
@@ -202,7 +205,7 @@ mod tests {
             search_entry: None,
             printable: &printable,
         };
-        let target = [DocRef::new(petitions, 0)];
+        let target = [site.link_target(DocRef::new(petitions, 0))];
         let before = shell_hash(&site, &i18n, &inputs, &target);
         let mut moved = testing::units();
         moved.views[0].entries[petitions].url = "units/xinfang/".into();

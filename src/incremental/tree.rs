@@ -13,7 +13,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use super::timings::Phases;
 use super::{Edit, Session};
 use crate::check::anchors::check_anchors;
 use crate::content::{self, SourceFile};
@@ -53,7 +55,9 @@ impl Session {
         if !self.tree_change_in_place(changed)? {
             return Ok(Edit::NeedsFullBuild);
         }
+        let mut phases = Phases::start();
         let (sources, edited) = self.sources_after(changed)?;
+        phases.done("load");
         // Redirect and taxonomy pages are written by full builds only.
         if sources.iter().any(|s| {
             !s.front.aliases.is_empty()
@@ -62,12 +66,14 @@ impl Session {
         }) {
             return Ok(Edit::NeedsFullBuild);
         }
-        let site = Site::new(self.site.config.clone(), sources)?;
+        let site = Site::from_shared(self.site.config.clone(), sources)?;
+        phases.done("model");
         let renumbering = Renumbering::new(&self.site, &site);
         let old_site = std::mem::replace(&mut self.site, site);
         let old_state = std::mem::take(&mut self.state);
         let (state, fresh) = carry_over(&old_site, &self.site, &old_state, &renumbering, &edited);
         self.state = state;
+        phases.done("carry");
         match self.render_tree_change(&old_site, &old_state, &renumbering, &fresh) {
             Ok(edit) => Ok(edit),
             Err(e) => {
@@ -170,7 +176,10 @@ impl Session {
 
     /// The sources a fresh build would load after `changed`, in its order,
     /// and the content paths whose text was (re)loaded.
-    fn sources_after(&self, changed: &[PathBuf]) -> Result<(Vec<SourceFile>, HashSet<String>)> {
+    fn sources_after(
+        &self,
+        changed: &[PathBuf],
+    ) -> Result<(Vec<Arc<SourceFile>>, HashSet<String>)> {
         let content_dir = self.opts.site_dir.join("content");
         let ignored = content::ignored_content(&self.site.config)?;
         let mut sources = self.site.sources.clone();
@@ -186,7 +195,7 @@ impl Session {
                 content::load_file(&content_dir, &file, &self.site.config, self.opts.drafts)?
             {
                 let at = sources.partition_point(|s| walk_order(&s.rel_path) < walk_order(&rel));
-                sources.insert(at, source);
+                sources.insert(at, Arc::new(source));
                 edited.insert(rel);
             }
         }
@@ -204,9 +213,11 @@ impl Session {
     ) -> Result<Edit> {
         let site = &self.site;
         let config = &site.config;
+        let mut phases = Phases::start();
         let printable = print::printable_sets(site);
         check_print_urls(site, &printable)?;
         self.state.printable = printable;
+        phases.done("printable");
         let (languages, site_ctxs) = contexts(site);
         let navs = render_navs(
             site,
@@ -215,6 +226,7 @@ impl Session {
             &site_ctxs,
             Some(&self.state.navs),
         )?;
+        phases.done("navs");
         let changed_navs = navs.changed_from(&self.state.navs);
         self.state.navs = navs;
 
@@ -225,6 +237,7 @@ impl Session {
             .iter()
             .filter(|d| fresh.contains(&d.doc) || self.may_show(d, &changed, &changed_navs))
             .collect();
+        phases.done("candidates");
         let shells = super::shell::shell_hashes(
             site,
             &self.i18n,
@@ -238,6 +251,7 @@ impl Session {
             .map(|d| d.doc)
             .filter(|doc| fresh.contains(doc) || shells.get(doc) != self.state.shells.get(doc))
             .collect();
+        phases.done("shells");
 
         let positions: HashMap<DocRef, usize> = self
             .state
@@ -253,7 +267,9 @@ impl Session {
             let i = positions[&doc.doc];
             self.state.docs[i].markdown = doc.markdown.clone();
         }
+        phases.done("render");
         check_anchors(site, &self.state.docs)?;
+        phases.done("anchors");
 
         // Everything checked: write.
         let out = InPlace {
@@ -269,6 +285,7 @@ impl Session {
                 html.as_bytes(),
             )?;
         }
+        phases.done("write");
         let print_jobs = self.print_pages_to_write(old_site, old_state, renumbering, &jobs);
         render_print_pages(
             site,
@@ -282,6 +299,7 @@ impl Session {
             &self.state.docs,
             &out,
         )?;
+        phases.done("print");
         for lang in 0..config.languages.len() {
             render_not_found(
                 site,
@@ -295,7 +313,9 @@ impl Session {
                 lang,
             )?;
         }
+        phases.done("404");
         write_crawler_files(site, &out, &mut Vec::new())?;
+        phases.done("sitemap");
 
         let new_shells = super::shell::shell_hashes(
             site,
@@ -307,6 +327,7 @@ impl Session {
         );
         self.state.shells.extend(shells);
         self.state.shells.extend(new_shells);
+        phases.done("shells after");
         let stale_search: Vec<usize> = (0..config.languages.len())
             .filter(|&l| self.search_entries[l].is_some())
             .collect();
@@ -344,14 +365,20 @@ impl Session {
                     .iter()
                     .position(|&n| n == Some(section))
                     .filter(|&old| old_state.printable[lang].contains(&old));
+                // The same members (in the new numbers) print the same page:
+                // parts are named by their place on it, not by node number.
                 let unchanged_members = old_section.is_some_and(|old| {
-                    print::printed_members(
+                    let old_members = print::printed_members(
                         old_site,
                         lang,
                         old,
                         &old_state.printable[lang],
                         inline_max,
-                    ) == members
+                    );
+                    old_members
+                        .iter()
+                        .map(|&(m, inline)| (renumbering.node(m), inline))
+                        .eq(members.iter().map(|&(m, inline)| (Some(m), inline)))
                 });
                 let holds_rendered = members
                     .iter()
@@ -407,21 +434,23 @@ fn carry_over(
             .source
             .map(|i| s.sources[i].rel_path.clone())
     };
-    let mut kept: HashMap<DocRef, Rendered> = HashMap::new();
+    // Rendered Markdown names its link targets by node key, so a kept
+    // document is shared as it is; one whose text changed, or that links
+    // to a page the site no longer has, is rendered again.
+    let mut kept: HashMap<DocRef, Arc<Rendered>> = HashMap::new();
     for d in &old.docs {
         let Some(doc) = renumbering.doc(d.doc) else {
             continue; // its node is gone
         };
         let same_text = source_path(old_site, d.doc) == source_path(site, doc)
             && source_path(site, doc).is_none_or(|p| !edited.contains(&p));
-        let targets: Option<Vec<DocRef>> = d
+        let targets_exist = d
             .markdown
             .link_targets
             .iter()
-            .map(|&t| renumbering.doc(t))
-            .collect();
-        if let (true, Some(targets)) = (same_text, targets) {
-            kept.insert(doc, renumber(&d.markdown, renumbering, targets));
+            .all(|t| site.doc_for(t).is_some());
+        if same_text && targets_exist {
+            kept.insert(doc, Arc::clone(&d.markdown));
         }
     }
     let mut fresh = HashSet::new();
@@ -431,7 +460,7 @@ fn carry_over(
             let doc = DocRef::new(node, lang);
             let markdown = kept.remove(&doc).unwrap_or_else(|| {
                 fresh.insert(doc);
-                Rendered::default()
+                Arc::default()
             });
             docs.push(RenderedDoc { doc, markdown });
         }
@@ -458,19 +487,6 @@ fn renumber_keys<V: Clone>(
     map.iter()
         .filter_map(|(&doc, v)| renumbering.doc(doc).map(|d| (d, v.clone())))
         .collect()
-}
-
-/// A kept document's Markdown with its link targets and placeholders in
-/// the new node numbers (`targets`: its link targets, renumbered).
-fn renumber(markdown: &Rendered, renumbering: &Renumbering, targets: Vec<DocRef>) -> Rendered {
-    let mut m = markdown.clone();
-    let node_of = |old: NodeId| renumbering.node(old).unwrap_or(old);
-    m.html = print::renumber_placeholders(&m.html, node_of);
-    m.link_targets = targets;
-    for r in &mut m.anchor_refs {
-        r.target = DocRef::new(node_of(r.target.node), r.target.lang);
-    }
-    m
 }
 
 /// Nodes of the new site whose entry in some language differs from the

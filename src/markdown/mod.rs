@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, LineIndex, Result};
 use crate::html::escape;
-use crate::site::DocRef;
+use crate::site::LinkTarget;
 use ids::IdAllocator;
 
 /// Resolves `@/` links for the page being rendered.
@@ -37,13 +37,13 @@ pub struct ResolvedLink {
     /// The href to write (with the anchor), relative to the page being rendered.
     pub href: String,
     /// The target document, so anchors can be checked once every page is rendered.
-    pub target: DocRef,
+    pub target: LinkTarget,
 }
 
 /// An `@/…#anchor` link whose anchor must exist on the target page.
 #[derive(Debug, Clone)]
 pub struct AnchorRef {
-    pub target: DocRef,
+    pub target: LinkTarget,
     pub anchor: String,
     pub line: usize,
     pub column: usize,
@@ -61,7 +61,7 @@ pub struct Rendered {
     pub anchor_refs: Vec<AnchorRef>,
     /// Target of every internal link, as its [`ResolvedLink::target`]: the
     /// page shows their URLs, so it changes when they move.
-    pub link_targets: Vec<DocRef>,
+    pub link_targets: Vec<LinkTarget>,
     pub stats: TextStats,
     /// Zola's summary: the HTML before a `<!-- more -->` line, if there is one.
     pub summary: Option<String>,
@@ -310,7 +310,7 @@ struct State {
     flat_toc: Vec<(u8, String, String)>,
     chunks: Vec<TextChunk>,
     anchor_refs: Vec<AnchorRef>,
-    link_targets: Vec<DocRef>,
+    link_targets: Vec<LinkTarget>,
     stats: TextStats,
 }
 
@@ -404,15 +404,15 @@ fn resolve_internal(
             .at(ctx.file, Some(line), Some(column))
             .hint("internal links name a Markdown file below content/, e.g. `@/units/research.md` or `@/units/_index.md#anchor`")
     })?;
-    state.link_targets.push(resolved.target);
     if let Some(anchor) = anchor {
         state.anchor_refs.push(AnchorRef {
-            target: resolved.target,
+            target: resolved.target.clone(),
             anchor,
             line,
             column,
         });
     }
+    state.link_targets.push(resolved.target);
     Ok(resolved.href)
 }
 
@@ -492,6 +492,13 @@ fn nest_toc(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
 mod tests {
     use super::*;
 
+    fn research() -> LinkTarget {
+        LinkTarget {
+            key: "units/research".into(),
+            lang: 0,
+        }
+    }
+
     struct Links;
     impl LinkResolver for Links {
         fn resolve(&self, path: &str, anchor: Option<&str>) -> Option<ResolvedLink> {
@@ -500,7 +507,7 @@ mod tests {
                     "../units/research/{}",
                     anchor.map(|a| format!("#{a}")).unwrap_or_default()
                 ),
-                target: DocRef::new(7, 0),
+                target: research(),
             })
         }
     }
@@ -540,7 +547,7 @@ mod tests {
             r.html
         );
         assert_eq!(r.anchor_refs[0].anchor, "要义");
-        assert_eq!(r.anchor_refs[0].target, DocRef::new(7, 0));
+        assert_eq!(r.anchor_refs[0].target, research());
         assert_eq!(r.anchor_refs[0].line, 5);
     }
 

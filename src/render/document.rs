@@ -2,6 +2,7 @@
 //! breadcrumbs, translations, sidebar, print link) and its rendering.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use crate::content::{Kind, SourceFile};
 use crate::error::{Error, ErrorKind, Result};
@@ -65,14 +66,14 @@ pub(crate) fn render_document(
     renderer: &Renderer,
     i18n: &I18n,
     inputs: &DocInputs,
-    markdown: Option<&Rendered>,
+    markdown: Option<&Arc<Rendered>>,
     keep_html: bool,
 ) -> Result<(String, RenderedDoc)> {
     let DocRef { node: id, lang } = inputs.doc;
     let entry = &site.views[lang].entries[id];
-    let file = entry.source.map(|s| &site.sources[s]);
+    let file = entry.source.map(|s| &*site.sources[s]);
     let rendered = match (markdown, file) {
-        (Some(previous), _) => previous.clone(),
+        (Some(previous), _) => Arc::clone(previous),
         (None, Some(f)) => {
             // Shortcodes first: their HTML is held in placeholders while the
             // Markdown renders, then filled in.
@@ -88,9 +89,9 @@ pub(crate) fn render_document(
                 },
             )?;
             expanded.fill(&mut r);
-            r
+            Arc::new(r)
         }
-        (None, None) => Rendered::default(),
+        (None, None) => Arc::default(),
     };
     let template = template_for(site, renderer, id, file)?;
     let page_html = print::resolve_for_page(&rendered.html, site, &entry.url);
@@ -120,7 +121,7 @@ pub(crate) fn render_document(
     drop(ctx);
     let mut rendered = rendered;
     if !has_print_page && !keep_html {
-        rendered.html = String::new();
+        Arc::make_mut(&mut rendered).html = String::new();
     }
     Ok((
         html,
@@ -295,7 +296,7 @@ mod tests {
         let (renderer, _) = testing::renderer(&site);
         let (units, _) = site.node_for_path("units/_index.md").unwrap();
         let (research, _) = site.node_for_path("units/research.md").unwrap();
-        let file = |id: NodeId| site.views[0].entries[id].source.map(|s| &site.sources[s]);
+        let file = |id: NodeId| site.views[0].entries[id].source.map(|s| &*site.sources[s]);
         assert_eq!(
             template_for(&site, &renderer, ROOT, file(ROOT)).unwrap(),
             "index.html"
@@ -316,7 +317,7 @@ mod tests {
         let (a, _) = custom.node_for_path("a.md").unwrap();
         let f = custom.views[0].entries[a]
             .source
-            .map(|s| &custom.sources[s]);
+            .map(|s| &*custom.sources[s]);
         let e = template_for(&custom, &renderer, a, f).unwrap_err();
         assert_eq!(e.kinds(), [ErrorKind::Template]);
         assert_eq!(e.diagnostics()[0].location.as_ref().unwrap().line, Some(3));

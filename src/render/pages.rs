@@ -3,6 +3,7 @@
 //! language picker.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -20,7 +21,9 @@ use crate::site::{DocRef, NodeId, ROOT, Site};
 /// One rendered document, kept for the checks and the search index.
 pub struct RenderedDoc {
     pub doc: DocRef,
-    pub markdown: Rendered,
+    /// Its Markdown, shared: the dev server keeps it across edits that
+    /// leave the text alone, and a tree change carries it to new node numbers.
+    pub markdown: Arc<Rendered>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -105,7 +108,7 @@ pub(crate) fn render_site(
             )?;
             if !keep_html {
                 for d in &mut docs {
-                    d.markdown.html = String::new();
+                    Arc::make_mut(&mut d.markdown).html = String::new();
                 }
             }
             Ok(docs)

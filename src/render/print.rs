@@ -24,9 +24,19 @@ use crate::site::{DocRef, NodeId, ROOT, Site};
 
 const TOKEN: &str = "grassroots-print:";
 
-/// Writes `@/` links as `grassroots-print:NODE.LANG#anchor` placeholders. The
+/// What a node key may hold as it is in a placeholder; the rest is
+/// percent-encoded (keys come from file names: spaces, quotes, Chinese).
+const KEY_CHARS: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.');
+
+/// Writes `@/` links as `grassroots-print:LANG:KEY#anchor` placeholders. The
 /// Markdown is rendered once; the placeholders become relative hrefs on the
-/// document's own page and in-document anchors on the print pages.
+/// document's own page and in-document anchors on the print pages. They
+/// name the target by its node key, not its number, so rendered Markdown
+/// stays valid when the dev server's tree changes renumber the nodes.
 pub struct LinkPlaceholders<'a> {
     pub site: &'a Site,
     pub lang: usize,
@@ -36,22 +46,24 @@ impl LinkResolver for LinkPlaceholders<'_> {
     fn resolve(&self, path: &str, anchor: Option<&str>) -> Option<ResolvedLink> {
         let (node, lang) = self.site.node_for_path(path)?;
         // Links into another language stay links to that language's page.
-        let lang = lang.unwrap_or(self.lang);
-        let mut href = format!("{TOKEN}{node}.{lang}");
+        let target = self
+            .site
+            .link_target(DocRef::new(node, lang.unwrap_or(self.lang)));
+        let key = percent_encoding::utf8_percent_encode(&target.key, KEY_CHARS);
+        let mut href = format!("{TOKEN}{}:{key}", target.lang);
         if let Some(a) = anchor {
             href.push('#');
             href.push_str(a);
         }
-        Some(ResolvedLink {
-            href,
-            target: DocRef::new(node, lang),
-        })
+        Some(ResolvedLink { href, target })
     }
 }
 
-/// The id of a document's part of a print page.
-pub fn doc_anchor(id: NodeId) -> String {
-    format!("n{id}")
+/// The id of the `n`th part of a print page ("n3"). Parts are named by
+/// their place on the page, not by node number: a page added elsewhere in
+/// the site leaves this print page as it was.
+pub fn doc_anchor(n: usize) -> String {
+    format!("n{n}")
 }
 
 /// The sections of `lang` that get a print page: those with at most
@@ -154,14 +166,16 @@ pub fn documents(
     html_of: impl Fn(NodeId) -> Option<String>,
 ) -> Vec<PrintDoc> {
     let view = &site.views[lang];
-    let included: HashSet<DocRef> = list
+    let part_of: HashMap<DocRef, usize> = list
         .iter()
-        .filter(|(_, inline)| *inline)
-        .map(|&(id, _)| DocRef::new(id, lang))
+        .enumerate()
+        .filter(|(_, (_, inline))| *inline)
+        .map(|(n, &(id, _))| (DocRef::new(id, lang), n))
         .collect();
     let base_depth = site.ancestors(section).len();
     list.iter()
-        .map(|&(id, inline)| {
+        .enumerate()
+        .map(|(n, &(id, inline))| {
             let entry = &view.entries[id];
             let content = if !inline {
                 format!(
@@ -172,11 +186,11 @@ pub fn documents(
             } else {
                 html_of(id)
                     .map(|html| {
-                        let prefixed = prefix_ids(&html, &format!("{}-", doc_anchor(id)));
-                        resolve_placeholders(&prefixed, |node, target_lang, anchor, out| {
-                            if included.contains(&DocRef::new(node, target_lang)) {
+                        let prefixed = prefix_ids(&html, &format!("{}-", doc_anchor(n)));
+                        resolve_placeholders(&prefixed, site, |node, target_lang, anchor, out| {
+                            if let Some(&part) = part_of.get(&DocRef::new(node, target_lang)) {
                                 out.push('#');
-                                out.push_str(&doc_anchor(node));
+                                out.push_str(&doc_anchor(part));
                                 if let Some(a) = anchor {
                                     out.push('-');
                                     out.push_str(a);
@@ -197,7 +211,7 @@ pub fn documents(
             };
             let text_lang = entry.source.map_or(lang, |s| site.sources[s].lang);
             PrintDoc {
-                id: doc_anchor(id),
+                id: doc_anchor(n),
                 title: entry.title.clone(),
                 depth: site.ancestors(id).len() - base_depth,
                 content,
@@ -217,8 +231,11 @@ pub fn prefix_ids(html: &str, prefix: &str) -> String {
 
 /// Turns the link placeholders of rendered Markdown into hrefs: `write`
 /// gets the target (node, language, anchor as written) and appends the href.
+/// A placeholder whose node the site no longer has (never, as the dev
+/// server renders documents linking to a removed page again) is dropped.
 pub fn resolve_placeholders(
     html: &str,
+    site: &Site,
     mut write: impl FnMut(NodeId, usize, Option<&str>, &mut String),
 ) -> String {
     let mut out = String::with_capacity(html.len() + 256);
@@ -226,28 +243,18 @@ pub fn resolve_placeholders(
     while let Some(pos) = rest.find(TOKEN) {
         out.push_str(&rest[..pos]);
         let after = &rest[pos + TOKEN.len()..];
-        let (node, after) = leading_number(after);
-        let (lang, tail) = leading_number(after.strip_prefix('.').unwrap_or(after));
-        let end = tail.find('"').unwrap_or(tail.len());
-        let anchor = tail[..end].strip_prefix('#');
-        write(node, lang, anchor, &mut out);
-        rest = &tail[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The placeholders of rendered Markdown with their node numbers changed by
-/// `node_of` (the dev server's tree changes renumber nodes); everything
-/// else is left as it is.
-pub fn renumber_placeholders(html: &str, node_of: impl Fn(NodeId) -> NodeId) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(pos) = rest.find(TOKEN) {
-        out.push_str(&rest[..pos + TOKEN.len()]);
-        let (node, tail) = leading_number(&rest[pos + TOKEN.len()..]);
-        out.push_str(&node_of(node).to_string());
-        rest = tail;
+        let (lang, after) = leading_number(after);
+        let after = after.strip_prefix(':').unwrap_or(after);
+        let end = after.find('"').unwrap_or(after.len());
+        let (key, anchor) = match after[..end].split_once('#') {
+            Some((k, a)) => (k, Some(a)),
+            None => (&after[..end], None),
+        };
+        let key = percent_encoding::percent_decode_str(key).decode_utf8_lossy();
+        if let Some(node) = site.node_by_key(&key) {
+            write(node, lang, anchor, &mut out);
+        }
+        rest = &after[end..];
     }
     out.push_str(rest);
     out
@@ -264,7 +271,7 @@ pub fn resolve_for_page(html: &str, site: &Site, from: &str) -> String {
     if !html.contains(TOKEN) {
         return html.to_string();
     }
-    resolve_placeholders(html, |node, lang, anchor, out| {
+    resolve_placeholders(html, site, |node, lang, anchor, out| {
         out.push_str(&site.href(from, &site.views[lang].entries[node].url));
         if let Some(a) = anchor {
             out.push('#');
@@ -403,27 +410,51 @@ mod tests {
     use crate::site::testing;
 
     #[test]
-    fn placeholders_name_node_language_and_anchor() {
-        let html =
-            "<a href=\"grassroots-print:12.1#要义\">x</a> <a href=\"grassroots-print:3.0\">y</a>";
+    fn placeholders_name_key_language_and_anchor() {
+        let site = testing::units();
+        let (research, _) = site.node_for_path("units/research.md").unwrap();
+        let html = "<a href=\"grassroots-print:1:units/research#要义\">x</a> \
+                    <a href=\"grassroots-print:0:units/\">y</a>\
+                    <a href=\"grassroots-print:0:gone\">z</a>";
         let mut seen = Vec::new();
-        let out = resolve_placeholders(html, |node, lang, anchor, out| {
+        let out = resolve_placeholders(html, &site, |node, lang, anchor, out| {
             seen.push((node, lang, anchor.map(str::to_string)));
             out.push_str(&format!("/{node}/{lang}"));
         });
-        assert_eq!(seen, [(12, 1, Some("要义".to_string())), (3, 0, None)]);
-        // The writer decides what to do with the anchor (here: drop it).
-        assert_eq!(out, "<a href=\"/12/1\">x</a> <a href=\"/3/0\">y</a>");
+        let units = site.node_by_key("units/").unwrap();
+        assert_eq!(
+            seen,
+            [(research, 1, Some("要义".to_string())), (units, 0, None)]
+        );
+        // The writer decides what to do with the anchor (here: drop it); a
+        // key the site does not have leaves no href.
+        assert_eq!(
+            out,
+            format!(
+                "<a href=\"/{research}/1\">x</a> <a href=\"/{units}/0\">y</a><a href=\"\">z</a>"
+            )
+        );
     }
 
     #[test]
-    fn placeholders_are_renumbered_and_nothing_else() {
-        let html = "<p>grassroots-print 5.0</p><a href=\"grassroots-print:5.1#a\">x</a><a href=\"grassroots-print:12.0\">";
-        let out = renumber_placeholders(html, |n| n + 100);
+    fn placeholders_round_trip_keys_with_any_characters() {
+        let site = testing::units();
+        let links = LinkPlaceholders {
+            site: &site,
+            lang: 0,
+        };
+        let link = links.resolve("units/research.md", Some("要义")).unwrap();
+        assert_eq!(link.href, "grassroots-print:0:units/research#要义");
         assert_eq!(
-            out,
-            "<p>grassroots-print 5.0</p><a href=\"grassroots-print:105.1#a\">x</a><a href=\"grassroots-print:112.0\">"
+            link.target,
+            site.link_target(site.doc_for(&link.target).unwrap())
         );
+        let html = format!(
+            "<a href=\"{TOKEN}0:{}\">",
+            percent_encoding::utf8_percent_encode("单位/\"调研\" &a", KEY_CHARS)
+        );
+        assert!(!html[9..html.len() - 2].contains(['"', '&', ' ']), "{html}");
+        assert!(html.contains("%E5%8D%95%E4%BD%8D/%22"), "{html}");
     }
 
     #[test]
@@ -489,7 +520,9 @@ mod tests {
         let (petitions, _) = site.node_for_path("units/petitions.md").unwrap();
         let html_of = |id: NodeId| {
             (id == research).then(|| {
-                format!("<h2 id=\"要义\">要义</h2><a href=\"{TOKEN}{petitions}.0#做法\">信访</a>")
+                format!(
+                    "<h2 id=\"要义\">要义</h2><a href=\"{TOKEN}0:units/petitions#做法\">信访</a>"
+                )
             })
         };
         let parts = PartLinks {
@@ -500,13 +533,18 @@ mod tests {
         assert_eq!(docs.len(), 3, "the section and its two pages");
         let r = docs.iter().find(|d| d.title == "调查研究").unwrap();
         assert_eq!(r.depth, 1);
+        // Parts are named by their place on the print page: the section n0,
+        // then its pages in reading order.
+        let part = |node: NodeId| all(units).iter().position(|&(m, _)| m == node).unwrap();
         assert!(
-            r.content.contains(&format!("id=\"n{research}-要义\"")),
+            r.content
+                .contains(&format!("id=\"n{}-要义\"", part(research))),
             "{}",
             r.content
         );
         assert!(
-            r.content.contains(&format!("href=\"#n{petitions}-做法\"")),
+            r.content
+                .contains(&format!("href=\"#n{}-做法\"", part(petitions))),
             "{}",
             r.content
         );

@@ -9,6 +9,7 @@
 //! URLs are computed here and nowhere else.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub mod taxonomies;
 #[cfg(test)]
@@ -33,6 +34,16 @@ impl DocRef {
     pub fn new(node: NodeId, lang: usize) -> DocRef {
         DocRef { node, lang }
     }
+}
+
+/// A document as rendered Markdown names it: by its node's key and a
+/// language. Unlike [`DocRef`] it outlives a renumbering of the nodes (the
+/// dev server's tree changes), so what was rendered before stays valid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct LinkTarget {
+    /// The node's [`Node::key`].
+    pub key: String,
+    pub lang: usize,
 }
 
 /// A section or page, across languages.
@@ -81,7 +92,9 @@ pub struct LangView {
 #[derive(Debug)]
 pub struct Site {
     pub config: Config,
-    pub sources: Vec<SourceFile>,
+    /// Every loaded file, shared: the dev server's tree changes build a new
+    /// site from the same sources without copying their text.
+    pub sources: Vec<Arc<SourceFile>>,
     pub nodes: Vec<Node>,
     pub views: Vec<LangView>,
     by_key: HashMap<String, NodeId>,
@@ -95,6 +108,11 @@ pub const ROOT: NodeId = 0;
 
 impl Site {
     pub fn new(config: Config, sources: Vec<SourceFile>) -> Result<Site> {
+        Site::from_shared(config, sources.into_iter().map(Arc::new).collect())
+    }
+
+    /// [`Site::new`] from sources another site may share.
+    pub fn from_shared(config: Config, sources: Vec<Arc<SourceFile>>) -> Result<Site> {
         let n_langs = config.languages.len();
         let mut site = Site {
             config,
@@ -194,6 +212,20 @@ impl Site {
     /// The node with `key` ("units/", "units/research"), if the site has it.
     pub fn node_by_key(&self, key: &str) -> Option<NodeId> {
         self.by_key.get(key).copied()
+    }
+
+    /// The document a link target names, if the site still has it.
+    pub fn doc_for(&self, target: &LinkTarget) -> Option<DocRef> {
+        self.node_by_key(&target.key)
+            .map(|node| DocRef::new(node, target.lang))
+    }
+
+    /// How rendered Markdown names `doc`.
+    pub fn link_target(&self, doc: DocRef) -> LinkTarget {
+        LinkTarget {
+            key: self.nodes[doc.node].key.clone(),
+            lang: doc.lang,
+        }
     }
 
     /// The section node for a folder, creating implicit sections on the way.
