@@ -149,6 +149,7 @@ fn serve(site: PathBuf, port: u16, bind: IpAddr, open: bool, drafts: bool) -> Ex
         site_dir: site,
         drafts,
         search_tiers: search_tiers_from_env(),
+        progress: true,
         ..BuildOptions::default()
     };
     let mut opts = ServeOptions::new(build_opts);

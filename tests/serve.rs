@@ -525,3 +525,24 @@ fn shutdown_stops_listening() {
     assert!(started.elapsed() < Duration::from_secs(3));
     assert!(TcpStream::connect(addr).is_err());
 }
+
+#[test]
+fn a_whole_site_build_is_announced_before_it_runs() {
+    let fixture = Fixture::copy("serve-site");
+    let server = start(&fixture);
+    let addr = server.addr();
+    let mut events = Events::open(addr);
+    // A config change cannot be applied page by page.
+    let config = std::fs::read_to_string(fixture.path().join("config.toml")).unwrap();
+    fixture.write("config.toml", config.replace("服务测试", "改过的描述"));
+    let rebuilding = events.wait_for("event: rebuilding");
+    assert!(rebuilding.contains("config.toml"), "{rebuilding}");
+    let reload = events.wait_for("event: reload");
+    assert!(reload.contains("\"build\""), "{reload}");
+    // Once done, a page opened now is not told a build is running.
+    assert!(server.snapshot().rebuilding.is_none());
+    let late = Events::open(addr);
+    assert!(!late.hello.contains("config.toml"), "{}", late.hello);
+    let r = wait_for(addr, "/", |r| r.text().contains("改过的描述"));
+    assert!(r.text().contains("改过的描述"));
+}

@@ -74,6 +74,7 @@ fn hello_event(state: &State) -> SseEvent {
     let data = serde_json::to_string(&Hello {
         build: &snapshot.build,
         error: snapshot.error.as_deref(),
+        rebuilding: snapshot.rebuilding.as_deref(),
     })
     .unwrap_or_else(|_| "{}".into());
     SseEvent::default().event("hello").data(data)

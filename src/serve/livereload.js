@@ -6,6 +6,7 @@
   var pageBuild = __GRASSROOTS_BUILD__;
   var scrollKey = "grassroots-scroll:" + location.pathname;
   var overlayId = "grassroots-error-overlay";
+  var rebuildingId = "grassroots-rebuilding";
 
   // Restore the scroll position saved before a live reload.
   function restoreScroll() {
@@ -50,6 +51,30 @@
     (document.body || document.documentElement).appendChild(panel);
   }
 
+  function hideRebuilding() {
+    var old = document.getElementById(rebuildingId);
+    if (old) { old.parentNode.removeChild(old); }
+  }
+
+  // A whole-site build is running: what the page shows may be stale, so
+  // cover it until the build's reload (or error) arrives.
+  function showRebuilding(reason) {
+    hideRebuilding();
+    var cover = document.createElement("div");
+    cover.id = rebuildingId;
+    cover.setAttribute("role", "status");
+    cover.setAttribute("aria-live", "polite");
+    cover.style.cssText = "position:fixed;inset:0;z-index:2147483646;background:rgba(250,250,250,.82);" +
+      "display:flex;align-items:flex-end;justify-content:center;padding:1.5em";
+    var label = document.createElement("div");
+    label.style.cssText = "max-width:40em;padding:.75em 1.25em;background:#10233f;color:#e8f0ff;border-radius:6px;" +
+      "border-left:4px solid #3e8ed0;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;" +
+      "box-shadow:0 4px 16px rgba(0,0,0,.3);overflow-wrap:anywhere";
+    label.textContent = "grassroots: rebuilding… (" + reason + ")"; // never parsed as HTML
+    cover.appendChild(label);
+    (document.body || document.documentElement).appendChild(cover);
+  }
+
   // Swap the page's stylesheets for the new build's, without a reload: the
   // theme's CSS has fingerprinted names, so take the hrefs from the new HTML.
   function swapCss() {
@@ -75,16 +100,21 @@
   source.addEventListener("hello", function (e) {
     var state = JSON.parse(e.data);
     if (state.error) { showError(state.error); }
-    else if (state.build !== pageBuild) { reload(); }
+    else if (state.build !== pageBuild) { reload(); return; }
     else { hideError(); }
+    if (state.rebuilding) { showRebuilding(state.rebuilding); } else { hideRebuilding(); }
+  });
+  source.addEventListener("rebuilding", function (e) {
+    showRebuilding(JSON.parse(e.data).reason);
   });
   source.addEventListener("reload", function () { reload(); });
   source.addEventListener("css", function (e) {
     pageBuild = JSON.parse(e.data).build;
+    hideRebuilding();
     swapCss();
   });
   source.addEventListener("error", function (e) {
     // Also fired by EventSource itself when the connection drops (no data).
-    if (e.data) { showError(JSON.parse(e.data).message); }
+    if (e.data) { hideRebuilding(); showError(JSON.parse(e.data).message); }
   });
 })();

@@ -19,6 +19,10 @@ pub enum Event {
     Css { build: String },
     /// A build failed: show the message over the page.
     Error { message: String },
+    /// A whole-site build started (a template, theme, i18n or config
+    /// change): cover the page, which is about to be stale, until the
+    /// build's `Reload` or `Error` arrives.
+    Rebuilding { reason: String },
 }
 
 #[derive(Serialize)]
@@ -31,12 +35,19 @@ struct ErrorData<'a> {
     message: &'a str,
 }
 
+#[derive(Serialize)]
+struct RebuildingData<'a> {
+    reason: &'a str,
+}
+
 /// The first event of every stream: the current build and error, so a page
 /// that missed an event (or was served while a build ran) catches up.
 #[derive(Serialize)]
 pub struct Hello<'a> {
     pub build: &'a str,
     pub error: Option<&'a str>,
+    /// Why a whole-site build is running now, if one is.
+    pub rebuilding: Option<&'a str>,
 }
 
 impl Event {
@@ -47,11 +58,13 @@ impl Event {
                 serde_json::to_string(&BuildData { build })
             }
             Event::Error { message } => serde_json::to_string(&ErrorData { message }),
+            Event::Rebuilding { reason } => serde_json::to_string(&RebuildingData { reason }),
         };
         let name = match self {
             Event::Reload { .. } => "reload",
             Event::Css { .. } => "css",
             Event::Error { .. } => "error",
+            Event::Rebuilding { .. } => "rebuilding",
         };
         (name, json.unwrap_or_else(|_| "{}".into()))
     }
@@ -135,5 +148,16 @@ mod tests {
         assert!(!data.contains('\n'));
         let v: serde_json::Value = serde_json::from_str(&data).unwrap();
         assert_eq!(v["message"], "content/a.md:2:1: bad\n  help: fix");
+    }
+
+    #[test]
+    fn rebuilding_names_its_reason() {
+        let (name, data) = Event::Rebuilding {
+            reason: "templates/page.html".into(),
+        }
+        .to_sse();
+        assert_eq!(name, "rebuilding");
+        let v: serde_json::Value = serde_json::from_str(&data).unwrap();
+        assert_eq!(v["reason"], "templates/page.html");
     }
 }

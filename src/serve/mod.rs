@@ -72,6 +72,8 @@ pub struct Snapshot {
     pub build: String,
     /// The last build's error, if it failed.
     pub error: Option<String>,
+    /// While a whole-site build runs: the files whose change started it.
+    pub rebuilding: Option<String>,
 }
 
 /// Shared between the HTTP handlers and the rebuild thread.
@@ -92,10 +94,21 @@ impl State {
             .clone()
     }
 
+    /// Tells the browsers a whole-site build started: their pages are about
+    /// to be stale. `reason` names the changed files.
+    fn announce_rebuilding(&self, reason: String) {
+        self.snapshot
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .rebuilding = Some(reason.clone());
+        let _ = self.events.send(Event::Rebuilding { reason });
+    }
+
     /// Records a build's outcome and tells the browsers.
     fn publish(&self, outcome: &Outcome) {
         let event = {
             let mut s = self.snapshot.write().unwrap_or_else(|e| e.into_inner());
+            s.rebuilding = None;
             match &outcome.result {
                 Ok(built) => {
                     let n = self
@@ -185,6 +198,7 @@ impl Server {
                 root: None,
                 build: format!("{nonce}-0"),
                 error: None,
+                rebuilding: None,
             }),
             events,
             shutdown,
@@ -193,7 +207,11 @@ impl Server {
         });
 
         // The first build, before the first request.
-        let mut rebuilder = Rebuilder::new(opts.build.clone())?;
+        // Whole-site builds show the render stage's progress bar (on a
+        // terminal, for big sites); tests ask for quiet.
+        let mut build = opts.build.clone();
+        build.progress &= !opts.quiet;
+        let mut rebuilder = Rebuilder::new(build)?;
         let outcome = rebuilder.rebuild(&[]);
         report(&outcome, &[], opts.quiet, true);
         state.publish(&outcome);
@@ -340,8 +358,12 @@ fn rebuild_loop(
         if changed.is_empty() {
             continue;
         }
-        let outcome = rebuilder.rebuild(&changed);
         let names: Vec<String> = changed.iter().map(|p| watcher.display(p)).collect();
+        let outcome = rebuilder.rebuild_announcing(&changed, || {
+            let reason = changed_files(&names);
+            log(quiet, &format!("rebuilding the whole site ({reason}) …"));
+            state.announce_rebuilding(reason);
+        });
         report(&outcome, &names, quiet, false);
         state.publish(&outcome);
         for problem in watcher.update(rebuilder.options()) {
@@ -414,8 +436,7 @@ fn report(outcome: &Outcome, changed: &[String], quiet: bool, first: bool) {
     let ms = outcome.took.as_millis();
     let what = match changed {
         [] => String::new(),
-        [one] => format!(" ({one})"),
-        [one, rest @ ..] => format!(" ({one} and {} more)", rest.len()),
+        _ => format!(" ({})", changed_files(changed)),
     };
     match &outcome.result {
         Ok(built) => {
@@ -447,6 +468,15 @@ fn report(outcome: &Outcome, changed: &[String], quiet: bool, first: bool) {
                 eprintln!("the build failed{what}; still serving the last good build");
             }
         }
+    }
+}
+
+/// "a.md", or "a.md and 3 more".
+fn changed_files(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [one, rest @ ..] => format!("{one} and {} more", rest.len()),
     }
 }
 

@@ -80,6 +80,17 @@ impl Rebuilder {
     /// Builds the site; `changed` are the files that changed since the last
     /// build (empty for the first build).
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Outcome {
+        self.rebuild_announcing(changed, || {})
+    }
+
+    /// [`Rebuilder::rebuild`], calling `full_build_starts` first when the
+    /// change needs the whole site built again (seconds on a big site), so
+    /// the server can say so before it happens.
+    pub fn rebuild_announcing(
+        &mut self,
+        changed: &[PathBuf],
+        full_build_starts: impl FnOnce(),
+    ) -> Outcome {
         let started = Instant::now();
         if let Some(result) = self.try_incremental(changed) {
             return Outcome {
@@ -87,6 +98,7 @@ impl Rebuilder {
                 took: started.elapsed(),
             };
         }
+        full_build_starts();
         let result = self.full_build().map(|(root, report)| {
             let css_only = match self.kept.back() {
                 Some(previous) if !changed.is_empty() && changed.iter().all(|p| is_css(p)) => {
@@ -185,7 +197,6 @@ impl Rebuilder {
         self.next += 1;
         let mut opts = self.opts.clone();
         opts.output_dir = Some(output.clone());
-        opts.progress = false;
         // A failed build keeps the previous session: it still describes the served folder.
         let (report, session) = build_session(&opts)?;
         self.session = Some(session);
