@@ -16,7 +16,13 @@ the same pages in both layouts; its URL is /sec-001/sub-2/p00101/. Phases:
    idle), VmRSS again once the server went idle.
 3. title: TITLE_EDITS (5) front-matter title changes on other pages; latency
    until both <title> and <h1> show the new title.
-4. load: wrk -t2 -c200 for LOAD_S (15) s on a page while that page gets a body
+4. tree: TREE_ROUNDS (3) rounds of page-tree changes next to a sub-section
+   page, each waited for alone (server idle between): new (a copy of the
+   page under a new name, with a marker: its URL served with the marker),
+   draft (`draft = true` added: its URL 404), undraft (removed: 200 again),
+   rename (the file moved: the new URL served, the old one 404) and delete
+   (the file removed: its URL 404).
+5. load: wrk -t2 -c200 for LOAD_S (15) s on a page while that page gets a body
    edit every second; a separate probe client GETs it every 50 ms and records
    its latencies (stalls > 1 s).
 Phases 2 and 3 stop starting new edits after PHASE_MAX_S seconds (the JSON says
@@ -44,11 +50,15 @@ def env_int(name, default):
 
 BODY_EDITS = env_int("BODY_EDITS", 10)
 TITLE_EDITS = env_int("TITLE_EDITS", 5)
+TREE_ROUNDS = env_int("TREE_ROUNDS", 3)
 MEM_EDITS = env_int("MEM_EDITS", 100)
 LOAD_S = env_int("LOAD_S", 15)
 LOAD_CONNS = env_int("LOAD_CONNS", 200)
 PHASE_MAX_S = env_int("PHASE_MAX_S", 300)
 EDIT_TIMEOUT_S = env_int("EDIT_TIMEOUT_S", 600)
+# A tree change a server never shows (hugo server keeps serving a page made a
+# draft from memory) is recorded as not seen after this long.
+TREE_TIMEOUT_S = env_int("TREE_TIMEOUT_S", 30)
 IDLE_TIMEOUT_S = env_int("IDLE_TIMEOUT_S", 600)
 SETTLE_MAX_S = env_int("SETTLE_MAX_S", 3)
 
@@ -128,7 +138,11 @@ def pending_work(lines):
         # the last rebuild is newer than the last index update.
         def last(rx):
             return max((i for i, ln in enumerate(lines) if re.match(rx, ln)), default=-1)
-        return int(last(r"rebuilt in \d+ ms") > last(r"(search index updated|warning: search index)"))
+        indexed = last(r"(search index updated|warning: search index)")
+        # A whole-site build writes its own index: no update line follows it.
+        if last(r"rebuilding the whole site") > indexed:
+            return 0
+        return int(last(r"rebuilt in \d+ ms") > indexed)
     started = sum(1 for ln in lines if "Change detected" in ln)
     done = sum(1 for ln in lines if re.search(r"Total in \d+ ms|ERROR", ln))
     return started - done
@@ -238,9 +252,22 @@ def change_title(page, tag):
     return marker, t0
 
 
-def wait_visible(client, path, t0, test):
+def wait_status(client, path, t0, want, timeout=EDIT_TIMEOUT_S):
+    """Polls path every 5 ms until it answers with status `want`; returns ms since t0, or None."""
+    deadline = t0 + timeout
+    while time.monotonic() < deadline:
+        try:
+            if client.get(path)[0] == want:
+                return (time.monotonic() - t0) * 1000
+        except OSError:
+            pass
+        time.sleep(POLL_S)
+    return None
+
+
+def wait_visible(client, path, t0, test, timeout=EDIT_TIMEOUT_S):
     """Polls path every 5 ms until test(body); returns ms since t0, or None."""
-    deadline = t0 + EDIT_TIMEOUT_S
+    deadline = t0 + timeout
     while time.monotonic() < deadline:
         try:
             status, body = client.get(path)
@@ -302,6 +329,63 @@ def phase_title(client, pages):
             log(f"title edits: time cap PHASE_MAX_S={PHASE_MAX_S} s reached after {len(out)}")
             break
         out.append(one_edit(client, p, "title"))
+    return out
+
+
+def tree_step(client, kind, url, change, seen):
+    """One tree change: `change()` touches the files (timed from just before
+    it), `seen()` polls until the server shows it; then the server goes idle."""
+    off = LOG.size()
+    t0 = time.monotonic()
+    change()
+    ms = seen(t0)
+    # Hugo prints "Change detected" once per file event but one "Total in"
+    # for a batch (a rename is two events): count only its completion line.
+    idle = wait_idle(off, check_pending=(ARGS.name == "grassroots"))
+    lines = server_lines(off)
+    shown = "NOT SEEN" if ms is None else f"{ms:.0f} ms"
+    log(f"{kind} {url}: served after {shown}; server: {timings(lines)}")
+    return {"kind": kind, "url": url, "ms": ms, "server": timings(lines), "idle_wait_s": round(idle, 2),
+            "problems": [ln for ln in lines if PROBLEM.search(ln)][:5]}
+
+
+def set_draft(path, on):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if on:
+        text, n = TITLE_LINE.subn(lambda m: m.group(0) + "\ndraft = true", text, count=1)
+        assert n == 1, f"no title line in {path}"
+    else:
+        text = text.replace("\ndraft = true", "", 1)
+    write_file(path, text, "w")
+
+
+def phase_tree(client, pages):
+    out = []
+    for i, source in enumerate(pages[:TREE_ROUNDS]):
+        folder = os.path.dirname(source)
+        marker = new_marker("n")
+        with open(os.path.join(ARGS.content, source), encoding="utf-8") as f:
+            text = f.read()
+        text = TITLE_LINE.sub(f'title = "新页面 {marker}"', text, count=1) + f"\n\n新页面标记 {marker}。\n"
+        new = f"{folder}/gbnew{i}{marker[-6:]}.md"
+        moved = f"{folder}/gbmoved{i}{marker[-6:]}.md"
+        new_path, moved_path = (os.path.join(ARGS.content, p) for p in (new, moved))
+        client.get(url_of(source))
+        out.append(tree_step(client, "new", url_of(new), lambda: write_file(new_path, text, "w"),
+                             lambda t0: wait_visible(client, url_of(new), t0, has(marker), TREE_TIMEOUT_S)))
+        out.append(tree_step(client, "draft", url_of(new), lambda: set_draft(new_path, True),
+                             lambda t0: wait_status(client, url_of(new), t0, 404, TREE_TIMEOUT_S)))
+        out.append(tree_step(client, "undraft", url_of(new), lambda: set_draft(new_path, False),
+                             lambda t0: wait_visible(client, url_of(new), t0, has(marker), TREE_TIMEOUT_S)))
+
+        def renamed(t0):
+            shown = wait_visible(client, url_of(moved), t0, has(marker), TREE_TIMEOUT_S)
+            gone = wait_status(client, url_of(new), t0, 404, TREE_TIMEOUT_S)
+            return None if shown is None or gone is None else max(shown, gone)
+        out.append(tree_step(client, "rename", url_of(moved), lambda: os.rename(new_path, moved_path), renamed))
+        out.append(tree_step(client, "delete", url_of(moved), lambda: os.remove(moved_path),
+                             lambda t0: wait_status(client, url_of(moved), t0, 404, TREE_TIMEOUT_S)))
     return out
 
 
@@ -447,7 +531,7 @@ def main():
     random.seed(f"{ARGS.name}-{time.time_ns()}")
     with open(ARGS.pages) as f:
         pages = [ln.strip() for ln in f if ln.strip()]
-    need = BODY_EDITS + TITLE_EDITS + 1
+    need = BODY_EDITS + TITLE_EDITS + 1 + TREE_ROUNDS
     assert len(pages) >= need, f"need {need} pages, got {len(pages)}"
     body_pages = pages[:BODY_EDITS]
     title_pages = pages[BODY_EDITS:BODY_EDITS + TITLE_EDITS]
@@ -459,6 +543,7 @@ def main():
     result["body"] = phase_body(client, body_pages, result)
     result["memory"] = phase_memory(client, body_pages, result["rss_first_kib"])
     result["title"] = phase_title(client, title_pages)
+    result["tree"] = phase_tree(client, pages[BODY_EDITS + TITLE_EDITS + 1:])
     result["load"] = phase_load(load_page, [load_page])
     result["alive_at_end"] = alive(ARGS.pid)
     if result["alive_at_end"]:

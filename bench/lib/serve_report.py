@@ -83,6 +83,20 @@ row("title edit → <title> and <h1> served, median (ms)", lambda r: med(edits_m
 row("title edits done / not picked up",
     lambda r: f"{len(r['title'])} / {missed(edits_ms(r['title']))}", show_ratio=False)
 row("title edit, server's own rebuild time, median (ms)", lambda r: med(server_vals(r["title"], "rebuild_ms")))
+TREE_KINDS = {"new": "new page", "draft": "draft = true added", "undraft": "draft = true removed",
+              "rename": "page renamed (new URL served, old 404)", "delete": "page deleted (URL 404)"}
+
+
+def tree(r, kind):
+    return [e for e in r.get("tree", []) if e["kind"] == kind]
+
+
+for kind, label in TREE_KINDS.items():
+    row(f"{label} → served, median / max (ms)",
+        lambda r, k=kind: f"{fmt(med(edits_ms(tree(r, k))))} / {fmt(max(seen(edits_ms(tree(r, k))), default=None))}"
+        + (f" ({missed(edits_ms(tree(r, k)))} not seen)" if missed(edits_ms(tree(r, k))) else ""),
+        show_ratio=False)
+row("tree changes, server's own rebuild time, median (ms)", lambda r: med(server_vals(r.get("tree", []), "rebuild_ms")))
 row("RSS after the first edit (MiB)", lambda r: mib(r["rss_first_kib"]))
 row("RSS after the memory loop (MiB)", lambda r: mib(r["memory"]["rss_after_kib"]))
 row("RSS growth over the loop (%)",
@@ -116,11 +130,12 @@ print("Each edit, ms from the start of the write to the first GET showing it (se
 print()
 for name in ("grassroots", "hugo"):
     r = R[name]
-    for kind in ("body", "title"):
+    for kind in ("body", "title", "tree"):
         parts = []
-        for e in r[kind]:
+        for e in r.get(kind, []):
             own = ", ".join(f"{k.replace('_ms', '')} {'+'.join(map(str, v))}" for k, v in e["server"].items())
-            parts.append(f"{fmt(e['ms']) if e['ms'] is not None else 'NOT SEEN'} ({own or 'no timing line'})")
+            what = f"{e['kind']} " if kind == "tree" else ""
+            parts.append(f"{what}{fmt(e['ms']) if e['ms'] is not None else 'NOT SEEN'} ({own or 'no timing line'})")
         print(f"- {name}, {kind}: " + "; ".join(parts))
 print()
 
@@ -128,7 +143,7 @@ notes = []
 for name in ("grassroots", "hugo"):
     r = R[name]
     probs = []
-    for e in r["body"] + r["title"]:
+    for e in r["body"] + r["title"] + r.get("tree", []):
         probs += e["problems"]
     probs += r["memory"]["problems"] + r["load"]["problems"]
     if probs:
@@ -155,6 +170,10 @@ print("- Edited pages: 20 zh pages spread over the sub-sections (depth 2), the s
       "`基准标记句子 MARKER。` as a new paragraph (written in place, no fsync, as most editors save); a title edit rewrites the file with a new "
       "`title = \"新标题 MARKER\"`. The page is fetched once before each edit (as an open browser tab would; Hugo's Fast Render "
       "Mode re-renders recently requested pages first), then polled every 5 ms over one keep-alive connection.")
+print(f"- Tree changes: {len(g.get('tree', [])) // 5} rounds next to 3 other sub-section pages, one change at a time (idle between): "
+      "new (a copy of the page under a new name, new title and a marker sentence; until its URL serves the marker), "
+      "draft (`draft = true` added; until the URL answers 404), undraft (removed; until served again), rename (`mv`; until "
+      "the new URL serves the marker and the old one answers 404) and delete (`rm`; until 404).")
 print("- Body and title edits are measured one at a time: after each, the benchmark waits until the server has printed its "
       "completion line (grassroots: \"search index updated\" or \"rebuilt in\"; Hugo: \"Total in\") and its CPU use is quiet. "
       "grassroots updates the search index *after* the page is served, so the index time is not in the latency, but an edit "
